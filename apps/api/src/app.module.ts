@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import {
+  ApiKeyRepository,
+  ApiKeyService,
+  createDataSourceOptions,
+  GroupRepository,
+  GroupTreeService,
+} from '../../../libs/domain/src/index.js';
+import { API_SETTINGS, type ApiSettings } from './api-settings.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { validationFailed } from './errors/validation.js';
+import { ApiExceptionFilter } from './errors/exception.filter.js';
+import { GroupsController } from './groups/groups.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { TemporalHealthIndicator } from './health/temporal.health.js';
+import { MailboxController } from './mailbox/mailbox.controller.js';
+import { SystemCheckService } from './system/system-check.service.js';
+import { SystemController } from './system/system.controller.js';
+import { TemporalClientProvider } from './temporal/temporal-client.provider.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+@Module({})
+export class AppModule {
+  static forRoot(settings: ApiSettings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: settings.logLevel,
+            base: { app: 'api' },
+            genReqId: (request) => String(request.headers[REQUEST_ID_HEADER] ?? randomUUID()),
+            redact: ['req.headers.authorization'],
+          },
+        }),
+        TypeOrmModule.forRoot({ ...createDataSourceOptions(settings.databaseUrl), retryAttempts: 3 }),
+        TerminusModule,
+      ],
+      controllers: [HealthController, GroupsController, SystemController, MailboxController],
+      providers: [
+        { provide: API_SETTINGS, useValue: settings },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            exceptionFactory: validationFailed,
+          }),
+        },
+        ApiKeyRepository,
+        ApiKeyService,
+        GroupRepository,
+        GroupTreeService,
+        TemporalClientProvider,
+        TemporalHealthIndicator,
+        SystemCheckService,
+      ],
+    };
+  }
+}

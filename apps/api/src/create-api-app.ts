@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule, REQUEST_ID_HEADER } from './app.module.js';
+import type { ApiSettings } from './api-settings.js';
+import { errorBody } from './errors/error-body.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,100}$/;
+
+/** Errors Fastify raises while reading a request, before any route handler runs. */
+function fastifyErrorCode(error: FastifyError): string | undefined {
+  if (error.statusCode === 413) return 'PAYLOAD_TOO_LARGE';
+  if (error.statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (error.statusCode === 400 && error.code?.startsWith('FST_ERR_CTP')) return 'INVALID_JSON';
+  return undefined;
+}
+
+export async function createApiApp(settings: ApiSettings): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => {
+      const incoming = request.headers[REQUEST_ID_HEADER];
+      const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+      // pino-http reads the same header, so log lines and the response share one id.
+      request.headers[REQUEST_ID_HEADER] = id;
+      return id;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(settings), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    const code = fastifyErrorCode(error);
+    if (code) {
+      void reply.status(error.statusCode!).send(errorBody(code, error.message, {}, request.id));
+      return;
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    void reply.status(500).send(errorBody('INTERNAL_ERROR', 'an unexpected error occurred', {}, request.id));
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setOpenAPIVersion('3.1.0')
+      .setTitle('Trellis API')
+      .setDescription('Contacts, the group tree and automations. Authenticate with "Authorization: Bearer <api key>".')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  return app;
+}

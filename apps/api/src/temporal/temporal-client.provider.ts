@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { API_SETTINGS, type ApiSettings } from '../api-settings.js';
+
+/**
+ * One lazily connected Temporal client per process. Lazy, so the API starts and
+ * reports Temporal as down in /health instead of refusing to boot.
+ */
+@Injectable()
+export class TemporalClientProvider implements OnApplicationShutdown {
+  private connecting?: Promise<Client>;
+
+  constructor(@Inject(API_SETTINGS) private readonly settings: ApiSettings) {}
+
+  get uiUrl(): string | undefined {
+    return this.settings.temporalUiUrl;
+  }
+
+  get namespace(): string {
+    return this.settings.temporalNamespace;
+  }
+
+  client(): Promise<Client> {
+    this.connecting ??= Connection.connect({ address: this.settings.temporalAddress, connectTimeout: '5s' })
+      .then((connection) => new Client({ connection, namespace: this.settings.temporalNamespace }))
+      .catch((error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      });
+    return this.connecting;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const pending = this.connecting;
+    this.connecting = undefined;
+    if (pending) await pending.then((client) => client.connection.close()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,1 @@
+export { testMailWorkflow } from './test-mail.workflow.js';

@@ -1,0 +1,42 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { GroupEntity } from '../groups/group.entity.js';
+import { Foundation1763800000000 } from './migrations/1763800000000-foundation.js';
+
+export const ENTITIES = [GroupEntity];
+export const MIGRATIONS = [Foundation1763800000000];
+
+/** The schema is owned by migrations; `synchronize` stays off everywhere. */
+export function createDataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: 20, application_name: 'trellis' },
+  };
+}
+
+// Any constant works; it only has to be the same for every process of the project.
+const MIGRATION_LOCK_KEY = 7_463_021;
+
+/** Runs pending migrations once even when several replicas start at the same moment. */
+export async function runMigrations(url: string): Promise<string[]> {
+  const dataSource = new DataSource({ ...createDataSourceOptions(url), extra: { max: 2 } });
+  await dataSource.initialize();
+  try {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await runner.release();
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}

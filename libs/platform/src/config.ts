@@ -1,0 +1,94 @@
+import path from 'node:path';
+
+/** Raised when the environment holds a value the process cannot start with. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface TrellisConfig {
+  /** Unset means: start an embedded PostgreSQL under `<dataDir>/pg`. */
+  databaseUrl?: string;
+  /** Unset means: start the Temporal dev server persisted to `<dataDir>/temporal.db`. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  /** Where the Temporal UI is reachable, when known. */
+  temporalUiUrl?: string;
+  temporalCliPath?: string;
+  /** Unset means: run the in-process mail catcher. */
+  smtpUrl?: string;
+  mailCatcherPort: number;
+  dataDir: string;
+  port: number;
+  host: string;
+  adminKey?: string;
+  logLevel: string;
+  mailFrom: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function parsePort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ConfigError(`${name} is not a port number between 1 and 65535 (got "${raw}")`);
+  }
+  return port;
+}
+
+function parseUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[], description: string) {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not ${description}`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} is not ${description}`);
+  return raw;
+}
+
+/**
+ * The one config loader (STYLE.md: one obvious way). Every process validates its
+ * whole environment at start and stops with one clear line on a bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig {
+  const databaseUrl = parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'a postgres:// URL');
+  const smtpUrl = parseUrl(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'an smtp:// or smtps:// URL');
+  const temporalAddress = optional(env, 'TEMPORAL_ADDRESS');
+  if (temporalAddress !== undefined && !/^[\w.-]+:\d{1,5}$/.test(temporalAddress)) {
+    throw new ConfigError(`TEMPORAL_ADDRESS is not host:port (got "${temporalAddress}")`);
+  }
+  const temporalUiUrl = parseUrl(env, 'TEMPORAL_UI_URL', ['http:', 'https:'], 'an http(s):// URL');
+  const logLevel = optional(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL is not one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const adminKey = optional(env, 'TRELLIS_ADMIN_KEY');
+  if (adminKey !== undefined && adminKey.length < 24) {
+    throw new ConfigError('TRELLIS_ADMIN_KEY is shorter than 24 characters');
+  }
+  return {
+    databaseUrl,
+    temporalAddress,
+    temporalNamespace: optional(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+    temporalUiUrl,
+    temporalCliPath: optional(env, 'TEMPORAL_CLI_PATH'),
+    smtpUrl,
+    mailCatcherPort: parsePort(env, 'TRELLIS_MAIL_CATCHER_PORT', 2525),
+    dataDir: path.resolve(optional(env, 'TRELLIS_DATA_DIR') ?? '.trellis'),
+    port: parsePort(env, 'PORT', 3000),
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    adminKey,
+    logLevel,
+    mailFrom: optional(env, 'MAIL_FROM') ?? 'Trellis <no-reply@trellis.local>',
+  };
+}
+
