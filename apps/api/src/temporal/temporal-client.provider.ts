@@ -9,6 +9,7 @@ import { API_SETTINGS, type ApiSettings } from '../api-settings.js';
 @Injectable()
 export class TemporalClientProvider implements OnApplicationShutdown {
   private connecting?: Promise<Client>;
+  private closed = false;
 
   constructor(@Inject(API_SETTINGS) private readonly settings: ApiSettings) {}
 
@@ -22,7 +23,14 @@ export class TemporalClientProvider implements OnApplicationShutdown {
 
   client(): Promise<Client> {
     this.connecting ??= Connection.connect({ address: this.settings.temporalAddress, connectTimeout: '5s' })
-      .then((connection) => new Client({ connection, namespace: this.settings.temporalNamespace }))
+      .then(async (connection) => {
+        // A connection that only succeeds after shutdown began must not outlive the process's intent.
+        if (this.closed) {
+          await connection.close();
+          throw new Error('the API is shutting down');
+        }
+        return new Client({ connection, namespace: this.settings.temporalNamespace });
+      })
       .catch((error: unknown) => {
         this.connecting = undefined;
         throw error;
@@ -31,8 +39,11 @@ export class TemporalClientProvider implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     const pending = this.connecting;
     this.connecting = undefined;
-    if (pending) await pending.then((client) => client.connection.close()).catch(() => undefined);
+    // Only an established connection is closed here; a pending attempt closes itself when it lands.
+    const established = await Promise.race([pending, Promise.resolve(undefined)]).catch(() => undefined);
+    await established?.connection.close();
   }
 }
