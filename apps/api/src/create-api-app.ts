@@ -56,7 +56,9 @@ export async function createApiApp(settings: ApiSettings): Promise<NestFastifyAp
     new DocumentBuilder()
       .setOpenAPIVersion('3.1.0')
       .setTitle('Trellis API')
-      .setDescription('Contacts, the group tree and automations. Authenticate with "Authorization: Bearer <api key>".')
+      .setDescription(
+        'Contacts, the group tree and automations. Authenticate with "Authorization: Bearer <api key>".',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

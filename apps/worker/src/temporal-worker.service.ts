@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AUTOMATION_TASK_QUEUE } from '../../../libs/domain/src/index.js';
@@ -23,7 +29,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   constructor(@Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.transport = nodemailer.createTransport({ url: this.settings.smtpUrl, pool: true, maxConnections: 5 } as never);
+    this.transport = nodemailer.createTransport({
+      url: this.settings.smtpUrl,
+      pool: true,
+      maxConnections: 5,
+    } as never);
     this.connection = await NativeConnection.connect({ address: this.settings.temporalAddress });
     this.worker = await Worker.create({
       connection: this.connection,

@@ -91,4 +91,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
     mailFrom: optional(env, 'MAIL_FROM') ?? 'Trellis <no-reply@trellis.local>',
   };
 }
-

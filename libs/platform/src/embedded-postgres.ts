@@ -50,7 +50,9 @@ async function refuseIfAlreadyRunning(pgDir: string): Promise<void> {
  * `<dataDir>/pg`. PostgreSQL refuses to run as root, so the library drops to the
  * `postgres` user (creating it if needed) and the data folder is handed to it.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const pgDir = path.join(options.dataDir, 'pg');
   const database = options.database ?? 'trellis';
   const port = options.port ?? (await preferPort(54320));
@@ -74,7 +76,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await server.start();
 
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -44,7 +44,8 @@ export class MailCatcher {
           .then((parsed) => {
             const envelopeTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
             const headers: Record<string, string> = {};
-            for (const line of parsed.headerLines) headers[line.key] = line.line.slice(line.key.length + 1).trim();
+            for (const line of parsed.headerLines)
+              headers[line.key] = line.line.slice(line.key.length + 1).trim();
             this.keep({
               id: this.nextId++,
               receivedAt: new Date().toISOString(),

@@ -2,7 +2,10 @@
  * Runs `drain` once on the first SIGTERM or SIGINT, then exits. A second signal
  * while draining is ignored, so an impatient Ctrl-C cannot orphan child servers.
  */
-export function onShutdownSignal(drain: (signal: NodeJS.Signals) => Promise<void>, log: (line: string) => void) {
+export function onShutdownSignal(
+  drain: (signal: NodeJS.Signals) => Promise<void>,
+  log: (line: string) => void,
+) {
   let draining = false;
   const handler = (signal: NodeJS.Signals) => {
     if (draining) return;
@@ -23,7 +26,8 @@ export function onShutdownSignal(drain: (signal: NodeJS.Signals) => Promise<void
 /** One clear line on stderr, then exit 1: how every process reports a failed start. */
 export function exitOnStartupFailure(processName: string) {
   return (error: unknown) => {
-    const detail = error instanceof Error ? (error.name === 'ConfigError' ? error.message : error.stack) : String(error);
+    const detail =
+      error instanceof Error ? (error.name === 'ConfigError' ? error.message : error.stack) : String(error);
     process.stderr.write(`${processName} failed to start: ${detail}\n`);
     process.exit(1);
   };

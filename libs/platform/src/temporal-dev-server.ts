@@ -24,7 +24,8 @@ export const PROJECT_TOOLS_BIN = path.resolve('.tools', 'python', 'bin');
 /** TEMPORAL_CLI_PATH, then the project's own install, then PATH. */
 export function resolveTemporalCli(explicit?: string): string {
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`TEMPORAL_CLI_PATH points at ${explicit}, which does not exist`);
+    if (!existsSync(explicit))
+      throw new Error(`TEMPORAL_CLI_PATH points at ${explicit}, which does not exist`);
     return explicit;
   }
   const candidates = [PROJECT_TOOLS_BIN, ...(process.env.PATH ?? '').split(path.delimiter)];
@@ -32,14 +33,18 @@ export function resolveTemporalCli(explicit?: string): string {
     const candidate = path.join(dir, 'temporal');
     if (dir && existsSync(candidate)) return candidate;
   }
-  throw new Error('the temporal CLI was not found: run `npm run setup`, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS');
+  throw new Error(
+    'the temporal CLI was not found: run `npm run setup`, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS',
+  );
 }
 
 /**
  * Runs `temporal server start-dev` persisted to `<dataDir>/temporal.db`, so that
  * running sequences survive a restart of the whole system.
  */
-export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServerHandle> {
+export async function startTemporalDevServer(
+  options: TemporalDevServerOptions,
+): Promise<TemporalDevServerHandle> {
   const cli = resolveTemporalCli(options.cliPath);
   await mkdir(options.dataDir, { recursive: true });
   const port = await preferPort(7233);

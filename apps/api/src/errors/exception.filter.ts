@@ -43,12 +43,21 @@ export class ApiExceptionFilter implements ExceptionFilter {
           : undefined;
     if (known) {
       const code = known.code as Parameters<typeof statusForErrorCode>[0];
-      void reply.status(statusForErrorCode(code)).send(errorBody(code, known.message, known.details, request.id));
+      void reply
+        .status(statusForErrorCode(code))
+        .send(errorBody(code, known.message, known.details, request.id));
       return;
     }
     this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
     void reply
       .status(500)
-      .send(errorBody('INTERNAL_ERROR', 'an unexpected error occurred; quote the request id when reporting it', {}, request.id));
+      .send(
+        errorBody(
+          'INTERNAL_ERROR',
+          'an unexpected error occurred; quote the request id when reporting it',
+          {},
+          request.id,
+        ),
+      );
   }
 }

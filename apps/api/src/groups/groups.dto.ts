@@ -3,7 +3,10 @@ import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { GroupEntity, GroupNode } from '../../../../libs/domain/src/index.js';
 
 export class CreateGroupDto {
-  @ApiProperty({ description: 'Name of the group, unique among its siblings; any Unicode text', example: 'Greece' })
+  @ApiProperty({
+    description: 'Name of the group, unique among its siblings; any Unicode text',
+    example: 'Greece',
+  })
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })
@@ -22,7 +25,12 @@ export class GroupResponseDto {
   @ApiProperty({ description: 'Name of the group' })
   name!: string;
 
-  @ApiProperty({ description: 'Id of the parent group, null for a root', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    description: 'Id of the parent group, null for a root',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   parentId!: string | null;
 
   @ApiProperty({ description: 'When the group was created (ISO 8601, UTC)', format: 'date-time' })
@@ -40,7 +48,12 @@ export class GroupTreeResponseDto {
 }
 
 export function mapGroup(group: GroupEntity): GroupResponseDto {
-  return { id: group.id, name: group.name, parentId: group.parentId, createdAt: group.createdAt.toISOString() };
+  return {
+    id: group.id,
+    name: group.name,
+    parentId: group.parentId,
+    createdAt: group.createdAt.toISOString(),
+  };
 }
 
 export function mapGroupNode(node: GroupNode): GroupTreeNodeDto {

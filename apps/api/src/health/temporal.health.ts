@@ -15,7 +15,11 @@ export class TemporalHealthIndicator {
   async isHealthy(key: string) {
     const indicator = this.indicators.check(key);
     try {
-      await withTimeout(this.probe(), PROBE_TIMEOUT_MS, `no answer from Temporal within ${PROBE_TIMEOUT_MS} ms`);
+      await withTimeout(
+        this.probe(),
+        PROBE_TIMEOUT_MS,
+        `no answer from Temporal within ${PROBE_TIMEOUT_MS} ms`,
+      );
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });

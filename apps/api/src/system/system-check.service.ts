@@ -42,7 +42,9 @@ export class SystemCheckService {
       return { workflowId, status, result, temporalUiUrl: this.uiLink(workflowId) };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
-        throw new WorkflowRunError('WORKFLOW_RUN_NOT_FOUND', `no test mail run ${workflowId}`, { workflowId });
+        throw new WorkflowRunError('WORKFLOW_RUN_NOT_FOUND', `no test mail run ${workflowId}`, {
+          workflowId,
+        });
       }
       throw error;
     }

@@ -15,7 +15,10 @@ export class SystemController {
   @ApiOperation({ summary: 'Send a test mail through Temporal and the worker' })
   @ApiAcceptedResponse({ type: TestMailRunDto })
   async send(@Body() body: SendTestMailDto, @Req() request: AuthenticatedRequest): Promise<TestMailRunDto> {
-    const run = await this.systemCheck.startTestMail({ to: body.to, requestedBy: request.apiKey?.name ?? 'unknown' });
+    const run = await this.systemCheck.startTestMail({
+      to: body.to,
+      requestedBy: request.apiKey?.name ?? 'unknown',
+    });
     return mapTestMailRun(run);
   }
 

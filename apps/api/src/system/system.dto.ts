@@ -24,7 +24,10 @@ export class TestMailRunDto {
   @ApiProperty({ description: 'Temporal workflow status: RUNNING, COMPLETED, FAILED, ...' })
   status!: string;
 
-  @ApiPropertyOptional({ description: 'Delivery result, once the run has completed', type: TestMailResultDto })
+  @ApiPropertyOptional({
+    description: 'Delivery result, once the run has completed',
+    type: TestMailResultDto,
+  })
   result?: TestMailResultDto;
 
   @ApiPropertyOptional({ description: 'Link to this run in the Temporal UI, when the UI address is known' })
@@ -32,5 +35,10 @@ export class TestMailRunDto {
 }
 
 export function mapTestMailRun(run: TestMailRun): TestMailRunDto {
-  return { workflowId: run.workflowId, status: run.status, result: run.result, temporalUiUrl: run.temporalUiUrl };
+  return {
+    workflowId: run.workflowId,
+    status: run.status,
+    result: run.result,
+    temporalUiUrl: run.temporalUiUrl,
+  };
 }

@@ -25,7 +25,10 @@ export class GroupRepository {
       );
       return rows[0]!;
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+      ) {
         throw new DuplicateSiblingNameError();
       }
       throw error;
