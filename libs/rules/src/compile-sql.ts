@@ -1,0 +1,298 @@
+import type { CompareOp } from './ast.js';
+import type { CheckedCondition, CheckedSelection, CheckedValue, ResolvedField } from './checked.js';
+
+/** A parameterised SQL fragment; placeholders are $1..$n in order of params. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+export interface CompileSelectionOptions {
+  /**
+   * Extra predicate ANDed in, e.g. an access scope such as
+   * `{ sql: 'c.responsible_user_id = $1', params: [userId] }`. Its placeholders are
+   * renumbered; it must not contain `$n` inside string literals.
+   */
+  scope?: SqlFragment;
+  /** Fixes "now" for relative dates (tests, previews); default is the database's now(). */
+  now?: Date;
+}
+
+export interface CompiledSelection {
+  /** `SELECT c.id FROM contacts c WHERE ...` */
+  sql: string;
+  /** The same filter as `SELECT count(*)::int AS count FROM contacts c WHERE ...`. */
+  countSql: string;
+  /** The WHERE condition alone, on alias c, for composing into other queries. */
+  predicate: string;
+  params: unknown[];
+}
+
+/*
+ * Semantics, mirrored exactly by the reference evaluator used in tests:
+ * - Every condition is true or false, never NULL: a comparison with a missing value
+ *   is false, and "not" turns it into true. `a != v` means `not (a = v)`, so a
+ *   contact without a city is "city != Berlin".
+ * - Email compares ignoring ASCII letter case. Other text compares exactly; < and >
+ *   order text by code point (COLLATE "C").
+ * - A custom value of the wrong JSON type counts as missing. Custom dates are
+ *   strings YYYY-MM-DD, read as midnight UTC; other strings count as missing.
+ * - A date literal D is a UTC calendar day: `= D` is within that day, `< D` before
+ *   it starts, `> D` after it ends.
+ * - Relative dates count exact seconds back from now (a day is 86400 s).
+ */
+
+class SqlBuilder {
+  readonly params: unknown[] = [];
+  private readonly scalars = new Map<string, string>();
+
+  param(value: unknown, cast: string): string {
+    const key =
+      typeof value === 'string' || typeof value === 'boolean'
+        ? `${typeof value}:${String(value)}:${cast}`
+        : undefined;
+    if (key !== undefined) {
+      const existing = this.scalars.get(key);
+      if (existing) return existing;
+    }
+    this.params.push(value);
+    const placeholder = `$${this.params.length}::${cast}`;
+    if (key !== undefined) this.scalars.set(key, placeholder);
+    return placeholder;
+  }
+}
+
+/** ASCII-only lower case, the same as PostgreSQL's lower() under COLLATE "C". */
+export function asciiLower(value: string): string {
+  return value.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+}
+
+function nextDay(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  const next = new Date(Date.UTC(year!, month! - 1, day! + 1));
+  next.setUTCFullYear(year!, month! - 1, day! + 1);
+  return next.toISOString();
+}
+
+function dayStart(date: string): string {
+  return `${date}T00:00:00.000Z`;
+}
+
+function never(value: never): never {
+  throw new Error(`unexpected ${JSON.stringify(value)}`);
+}
+
+class ConditionCompiler {
+  constructor(
+    private readonly b: SqlBuilder,
+    private readonly now: Date | undefined,
+  ) {}
+
+  private nowSql(): string {
+    return this.now ? this.b.param(this.now.toISOString(), 'timestamptz') : 'now()';
+  }
+
+  /** The field's value as SQL, NULL when missing or of the wrong JSON type. */
+  private value(field: ResolvedField): string {
+    if (field.source === 'builtin') {
+      const column = `c.${field.column}`;
+      return field.type.kind === 'text' && field.caseInsensitive ? `lower(${column} COLLATE "C")` : column;
+    }
+    const key = this.b.param(field.key, 'text');
+    const raw = `(c.custom ->> ${key})`;
+    const typeOf = `jsonb_typeof(c.custom -> ${key})`;
+    switch (field.type.kind) {
+      case 'text':
+      case 'enum':
+        return `(CASE WHEN ${typeOf} = 'string' THEN ${raw} END)`;
+      case 'number':
+        return `(CASE WHEN ${typeOf} = 'number' THEN ${raw}::numeric END)`;
+      case 'boolean':
+        return `(CASE WHEN ${typeOf} = 'boolean' THEN ${raw}::boolean END)`;
+      case 'date':
+        return `(CASE WHEN ${typeOf} = 'string' AND ${raw} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND pg_input_is_valid(${raw}, 'date') THEN (${raw}::date::timestamp AT TIME ZONE 'UTC') END)`;
+      default:
+        return never(field.type);
+    }
+  }
+
+  private literal(field: ResolvedField, value: CheckedValue): string {
+    switch (field.type.kind) {
+      case 'number':
+        return this.b.param(String(value), 'numeric');
+      case 'boolean':
+        return this.b.param(value, 'boolean');
+      case 'text':
+        return this.b.param(
+          field.source === 'builtin' && field.caseInsensitive ? asciiLower(String(value)) : value,
+          'text',
+        );
+      default:
+        return this.b.param(value, 'text');
+    }
+  }
+
+  private textOrdering(field: ResolvedField, sql: string): string {
+    return field.type.kind === 'text' ? `${sql} COLLATE "C"` : sql;
+  }
+
+  private dateCompare(valueSql: string, op: CompareOp, date: string): string {
+    const start = () => this.b.param(dayStart(date), 'timestamptz');
+    const end = () => this.b.param(nextDay(date), 'timestamptz');
+    switch (op) {
+      case '=':
+        return `COALESCE(${valueSql} >= ${start()} AND ${valueSql} < ${end()}, false)`;
+      case '!=':
+        return `NOT COALESCE(${valueSql} >= ${start()} AND ${valueSql} < ${end()}, false)`;
+      case '<':
+        return `COALESCE(${valueSql} < ${start()}, false)`;
+      case '<=':
+        return `COALESCE(${valueSql} < ${end()}, false)`;
+      case '>':
+        return `COALESCE(${valueSql} >= ${end()}, false)`;
+      case '>=':
+        return `COALESCE(${valueSql} >= ${start()}, false)`;
+    }
+  }
+
+  compile(condition: CheckedCondition): string {
+    switch (condition.kind) {
+      case 'and':
+      case 'or':
+        return `(${condition.operands.map((operand) => this.compile(operand)).join(condition.kind === 'and' ? ' AND ' : ' OR ')})`;
+      case 'not':
+        return `(NOT ${this.compile(condition.operand)})`;
+      case 'inGroup':
+        return condition.exactly
+          ? `EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.contact_id = c.id AND gm.group_id = ${this.b.param(condition.group.groupId, 'uuid')})`
+          : `EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.contact_id = c.id AND gm.group_id = ANY(${this.b.param(
+              condition.subtree.map((g) => g.groupId),
+              'uuid[]',
+            )}))`;
+      case 'inSegment':
+        return `EXISTS (SELECT 1 FROM segment_members sm WHERE sm.contact_id = c.id AND sm.segment_id = ${this.b.param(condition.segmentId, 'uuid')})`;
+      case 'inSelection':
+        return this.compile(condition.condition);
+      case 'tagged':
+        return `EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = ${this.b.param(condition.tag, 'text')})`;
+      case 'compare': {
+        const { field, op, value } = condition;
+        const valueSql = this.value(field);
+        if (field.type.kind === 'date') return this.dateCompare(valueSql, op, String(value));
+        const literal = this.literal(field, value);
+        if (op === '!=') return `NOT COALESCE(${valueSql} = ${literal}, false)`;
+        if (op === '=') return `COALESCE(${valueSql} = ${literal}, false)`;
+        return `COALESCE(${this.textOrdering(field, valueSql)} ${op} ${literal}, false)`;
+      }
+      case 'oneOf': {
+        const { field } = condition;
+        const valueSql = this.value(field);
+        let test: string;
+        if (field.type.kind === 'date') {
+          test = `(${condition.values.map((value) => this.dateCompare(valueSql, '=', String(value))).join(' OR ')})`;
+        } else {
+          const lower = field.source === 'builtin' && field.caseInsensitive;
+          const values = condition.values.map((value) =>
+            typeof value === 'string' && lower
+              ? asciiLower(value)
+              : field.type.kind === 'number'
+                ? String(value)
+                : value,
+          );
+          const cast =
+            field.type.kind === 'number'
+              ? 'numeric[]'
+              : field.type.kind === 'boolean'
+                ? 'boolean[]'
+                : 'text[]';
+          test = `COALESCE(${valueSql} = ANY(${this.b.param(values, cast)}), false)`;
+        }
+        return condition.negated ? `NOT ${test}` : test;
+      }
+      case 'text': {
+        const { field } = condition;
+        const valueSql = this.value(field);
+        const needle = this.literal(field, condition.value);
+        if (condition.op === 'contains') return `COALESCE(strpos(${valueSql}, ${needle}) > 0, false)`;
+        if (condition.op === 'startsWith') return `COALESCE(starts_with(${valueSql}, ${needle}), false)`;
+        return `COALESCE(right(${valueSql}, length(${needle})) = ${needle}, false)`;
+      }
+      case 'isEmpty': {
+        const valueSql = this.value(condition.field);
+        const kind = condition.field.type.kind;
+        const empty =
+          kind === 'text' || kind === 'enum'
+            ? `(${valueSql} IS NULL OR ${valueSql} = '')`
+            : `(${valueSql} IS NULL)`;
+        return condition.negated ? `(NOT ${empty})` : empty;
+      }
+      case 'relativeDate': {
+        const valueSql = this.value(condition.field);
+        const bound = `${this.nowSql()} - make_interval(secs => ${this.b.param(String(condition.seconds), 'double precision')})`;
+        const op = condition.op === 'withinLast' ? '>=' : '<';
+        return `COALESCE(${valueSql} ${op} ${bound}, false)`;
+      }
+      default:
+        return never(condition);
+    }
+  }
+}
+
+/** Renumbers $1..$n of a fragment to follow `offset` existing params, leaving quoted text alone. */
+export function renumberPlaceholders(sql: string, offset: number): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      const close = sql.indexOf(ch, i + 1);
+      const end = close === -1 ? sql.length : close + 1;
+      out += sql.slice(i, end);
+      i = end;
+      continue;
+    }
+    const match = ch === '$' ? /^\$(\d+)/.exec(sql.slice(i)) : null;
+    if (match) {
+      out += `$${Number(match[1]) + offset}`;
+      i += match[0].length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+}
+
+/** Compiles a checked condition to a predicate on contacts alias c, with its own params. */
+export function compileCondition(
+  condition: CheckedCondition,
+  options: Pick<CompileSelectionOptions, 'now'> = {},
+): SqlFragment {
+  const builder = new SqlBuilder();
+  const sql = new ConditionCompiler(builder, options.now).compile(condition);
+  return { sql, params: builder.params };
+}
+
+/**
+ * One parameterised PostgreSQL query for the contacts a selection matches. No value
+ * from the rule is ever part of the SQL text; all of them are params.
+ */
+export function compileSelection(
+  selection: CheckedSelection | CheckedCondition,
+  options: CompileSelectionOptions = {},
+): CompiledSelection {
+  const condition = 'kind' in selection ? selection : selection.condition;
+  const builder = new SqlBuilder();
+  let predicate = new ConditionCompiler(builder, options.now).compile(condition);
+  if (options.scope) {
+    const offset = builder.params.length;
+    predicate = `${predicate} AND (${renumberPlaceholders(options.scope.sql, offset)})`;
+    builder.params.push(...options.scope.params);
+  }
+  return {
+    sql: `SELECT c.id FROM contacts c WHERE ${predicate}`,
+    countSql: `SELECT count(*)::int AS count FROM contacts c WHERE ${predicate}`,
+    predicate,
+    params: builder.params,
+  };
+}
