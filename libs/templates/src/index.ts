@@ -1,0 +1,10 @@
+export * from './diagnostics.js';
+export * from './email-template.js';
+export { HELPER_SIGNATURES, DATE_STYLES } from './helpers.js';
+export type { HelperSignature, ArgumentSpec, ValueKind } from './helpers.js';
+export * from './limits.js';
+export * from './mime.js';
+export { encodeQuotedPrintable, encodeHeaderText, formatMailDate } from './mime-encoding.js';
+export { safeUrl } from './safe-url.js';
+export * from './template-data.js';
+export { htmlToPlainText } from './text-part.js';
