@@ -688,7 +688,7 @@ class Checker {
 
 /** Resolves names, types and group paths of a parsed program against a catalog. */
 export function check(program: Program, catalog: Catalog, options: CheckOptions = {}): CheckResult {
-  const checker = new Checker(catalog, new LineMap(options.text ?? ''));
+  const checker = new Checker(catalog, new LineMap(options.text ?? null));
   const checked = checker.program(program);
   const diagnostics = checker.diagnostics.sort((a, b) => a.offset - b.offset);
   return hasErrors(diagnostics) ? { diagnostics } : { checked, diagnostics };

@@ -14,11 +14,17 @@ export interface Diagnostic {
   suggestion?: string;
 }
 
-/** Maps offsets to 1-based line/column; \r\n, \r and \n each end a line. */
+/**
+ * Maps offsets to 1-based line/column; \r\n, \r and \n each end a line. Without the
+ * text (a checked AST whose source is not at hand) everything is on line 1.
+ */
 export class LineMap {
   private readonly starts: number[] = [0];
+  private readonly size: number;
 
-  constructor(private readonly text: string) {
+  constructor(text: string | null) {
+    this.size = text === null ? Infinity : text.length;
+    if (text === null) return;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 13 && text.charCodeAt(i + 1) === 10) continue;
