@@ -51,10 +51,9 @@ export class LineMap {
     message: string,
     extra: { code?: string; suggestion?: string } = {},
   ): Diagnostic {
-    const start = Number.isFinite(offset)
-      ? Math.min(Math.max(0, offset), this.text.length)
-      : this.text.length;
-    const size = Number.isFinite(length) ? Math.min(Math.max(0, length), this.text.length - start) : 0;
+    const end = Number.isFinite(this.size) ? this.size : 0;
+    const start = Number.isFinite(offset) ? Math.min(Math.max(0, offset), this.size) : end;
+    const size = Number.isFinite(length) ? Math.min(Math.max(0, length), this.size - start) : 0;
     return {
       offset: start,
       length: size,
