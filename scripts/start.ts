@@ -5,13 +5,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
   exitOnStartupFailure,
   loadConfig,
   onShutdownSignal,
   preferPort,
+  READY_MESSAGE,
+  type ResolvedServices,
   startMissingServices,
   stopChild,
 } from '../libs/platform/src/index.js';
@@ -22,20 +23,16 @@ function say(line: string): void {
   process.stdout.write(`[trellis] ${line}\n`);
 }
 
-/** Starts an app and resolves once it prints its ready line; its output is passed through. */
-function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, readyText: string) {
+/** Starts an app and resolves once it reports ready over IPC; its output is passed through. */
+function startApp(name: string, entry: string, env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [path.join(distRoot, entry)], {
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = new Promise<void>((resolve, reject) => {
-    const scan = (stream: NodeJS.ReadableStream, sink: NodeJS.WritableStream) =>
-      createInterface({ input: stream }).on('line', (line) => {
-        sink.write(`${line}\n`);
-        if (line.includes(readyText)) resolve();
-      });
-    scan(child.stdout!, process.stdout);
-    scan(child.stderr!, process.stderr);
+    child.on('message', (message: { type?: string }) => {
+      if (message?.type === READY_MESSAGE) resolve();
+    });
     child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
   });
   return { child, ready };
@@ -44,6 +41,19 @@ function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, readyText
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
+  // Registered before anything starts, so a signal during start-up still tears down what is up.
+  const apps: ChildProcess[] = [];
+  let servicesStarting: Promise<ResolvedServices> | undefined;
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    await Promise.all(apps.map((child) => stopChild(child, 30_000)));
+    // Waits for a start-up still in progress, so nothing it launches is left behind.
+    const services = await servicesStarting?.catch(() => undefined);
+    await services?.stop();
+  };
+  onShutdownSignal(stopAll, say);
+
   await mkdir(path.join(config.dataDir, 'logs'), { recursive: true });
   const serviceLog = createWriteStream(path.join(config.dataDir, 'logs', 'embedded-services.log'), {
     flags: 'a',
@@ -55,9 +65,11 @@ async function main(): Promise<void> {
   ]) {
     say(`${name}: ${value}`);
   }
-  const services = await startMissingServices(config, { postgres: true, temporal: true }, (line) =>
+  servicesStarting = startMissingServices(config, { postgres: true, temporal: true }, (line) =>
     serviceLog.write(`${line}\n`),
   );
+  const services = await servicesStarting;
+  if (stopping) return;
 
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
@@ -74,19 +86,9 @@ async function main(): Promise<void> {
     workerEnv.SMTP_URL = `smtp://127.0.0.1:${catcherPort}`;
   }
 
-  const apps: ChildProcess[] = [];
-  let stopping = false;
-  const stopAll = async () => {
-    stopping = true;
-    await Promise.all(apps.map((child) => stopChild(child, 30_000)));
-    await services.stop();
-    serviceLog.end();
-  };
-  onShutdownSignal(stopAll, say);
-
   try {
-    const api = startApp('api', 'apps/api/src/main.js', apiEnv, 'api ready');
-    const worker = startApp('worker', 'apps/worker/src/main.js', workerEnv, 'worker ready');
+    const api = startApp('api', 'apps/api/src/main.js', apiEnv);
+    const worker = startApp('worker', 'apps/worker/src/main.js', workerEnv);
     apps.push(api.child, worker.child);
     for (const child of apps) {
       child.once('exit', (code) => {

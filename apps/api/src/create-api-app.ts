@@ -3,23 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, REQUEST_ID_HEADER } from './app.module.js';
 import type { ApiSettings } from './api-settings.js';
-import { errorBody } from './errors/error-body.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,100}$/;
-
-/** Errors Fastify raises while reading a request, before any route handler runs. */
-function fastifyErrorCode(error: FastifyError): string | undefined {
-  if (error.statusCode === 413) return 'PAYLOAD_TOO_LARGE';
-  if (error.statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';
-  if (error.statusCode === 400 && error.code?.startsWith('FST_ERR_CTP')) return 'INVALID_JSON';
-  return undefined;
-}
 
 export async function createApiApp(settings: ApiSettings): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -40,15 +30,6 @@ export async function createApiApp(settings: ApiSettings): Promise<NestFastifyAp
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-  });
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
-    const code = fastifyErrorCode(error);
-    if (code) {
-      void reply.status(error.statusCode!).send(errorBody(code, error.message, {}, request.id));
-      return;
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    void reply.status(500).send(errorBody('INTERNAL_ERROR', 'an unexpected error occurred', {}, request.id));
   });
 
   const document = SwaggerModule.createDocument(

@@ -6,6 +6,7 @@ import {
   loadConfig,
   MailCatcher,
   onShutdownSignal,
+  reportReady,
   startMissingServices,
 } from '../../../libs/platform/src/index.js';
 import { createApiApp } from './create-api-app.js';
@@ -50,6 +51,7 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen({ port: config.port, host: config.host });
   logger.log(`api ready on http://${config.host}:${config.port}`);
+  reportReady();
 }
 
 bootstrap().catch(exitOnStartupFailure('api'));

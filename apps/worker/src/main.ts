@@ -5,6 +5,7 @@ import {
   exitOnStartupFailure,
   loadConfig,
   onShutdownSignal,
+  reportReady,
   startMissingServices,
 } from '../../../libs/platform/src/index.js';
 import { WorkerModule } from './worker.module.js';
@@ -33,6 +34,7 @@ async function bootstrap(): Promise<void> {
     (line) => logger.log(line),
   );
   logger.log('worker ready');
+  reportReady();
 }
 
 bootstrap().catch(exitOnStartupFailure('worker'));

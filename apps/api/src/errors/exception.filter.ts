@@ -23,6 +23,18 @@ function translateHttpException(exception: HttpException): ApiError | undefined 
   }
 }
 
+/** Errors Fastify raises while reading a request (body size, content type, JSON syntax). */
+function translateFastifyError(exception: unknown): ApiError | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { statusCode, code } = exception as Error & { statusCode?: number; code?: string };
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  if (statusCode === 413)
+    return new ApiError('PAYLOAD_TOO_LARGE', 'the request body is larger than the limit');
+  if (statusCode === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', exception.message);
+  if (statusCode === 400) return new ApiError('INVALID_JSON', exception.message);
+  return undefined;
+}
+
 /**
  * The one place where errors become HTTP responses. Known errors keep their code;
  * anything else is logged with the request id and answered with a generic 500.
@@ -40,7 +52,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ? exception
         : exception instanceof HttpException
           ? translateHttpException(exception)
-          : undefined;
+          : translateFastifyError(exception);
     if (known) {
       const code = known.code as Parameters<typeof statusForErrorCode>[0];
       void reply
