@@ -43,13 +43,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Registered before anything starts, so a signal during start-up still tears down what is up.
   const apps: ChildProcess[] = [];
-  let servicesStarting: Promise<ResolvedServices> | undefined;
+  const startup: { services?: Promise<ResolvedServices> } = {};
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
     await Promise.all(apps.map((child) => stopChild(child, 30_000)));
     // Waits for a start-up still in progress, so nothing it launches is left behind.
-    const services = await servicesStarting?.catch(() => undefined);
+    const services = await startup.services?.catch(() => undefined);
     await services?.stop();
   };
   onShutdownSignal(stopAll, say);
@@ -65,10 +65,10 @@ async function main(): Promise<void> {
   ]) {
     say(`${name}: ${value}`);
   }
-  servicesStarting = startMissingServices(config, { postgres: true, temporal: true }, (line) =>
+  startup.services = startMissingServices(config, { postgres: true, temporal: true }, (line) =>
     serviceLog.write(`${line}\n`),
   );
-  const services = await servicesStarting;
+  const services = await startup.services;
   if (stopping) return;
 
   const shared: NodeJS.ProcessEnv = {

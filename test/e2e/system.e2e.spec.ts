@@ -61,7 +61,7 @@ describe('the system started like `npm start`', () => {
     try {
       await system.waitForLine(/\[trellis\] ready in/, 150_000);
       expect(system.output.join('\n')).toContain(`API docs     ${base}/docs`);
-      expect(system.output.join('\n')).toMatch(/Temporal UI  http:\/\/127\.0\.0\.1:\d+/);
+      expect(system.output.join('\n')).toMatch(/Temporal UI {2}http:\/\/127\.0\.0\.1:\d+/);
       expect(system.output.join('\n')).toContain(`Mailbox      ${base}/dev/mailbox`);
       adminKey = system.lineAfter(/Admin API key/)!.trim();
       expect(adminKey).toMatch(/^trl_/);
