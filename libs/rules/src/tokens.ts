@@ -9,11 +9,26 @@ const matchWord: CustomPatternMatcherFunc = (text, offset) => {
   return wordPattern.exec(text);
 };
 
+/**
+ * Possible first characters of a word, so the lexer can keep its first-character
+ * optimisation: ASCII letters, '_' and (coarsely) everything beyond ASCII. Chevrotain
+ * buckets char codes above 255 in blocks of 255, so one code per block is enough.
+ */
+function wordStartHint(): number[] {
+  const codes: number[] = [95];
+  for (let code = 65; code <= 90; code++) codes.push(code, code + 32);
+  for (let code = 128; code < 256; code++) codes.push(code);
+  for (let code = 256; code < 65536; code += 255) codes.push(code);
+  codes.push(65535);
+  return codes;
+}
+
 export const Identifier = createToken({
   name: 'Identifier',
   label: 'a name',
   pattern: matchWord,
   line_breaks: false,
+  start_chars_hint: wordStartHint(),
 });
 
 /** Category of the weekday keywords, so the grammar can accept any of them at once. */
