@@ -413,6 +413,15 @@ export class ExpressionChecker {
       });
       return undefined;
     };
+    if (!path.data && parts.length === 0 && path.depth > 0) {
+      // Handlebars' strict mode fails on a bare `../this`; block parameters say the same clearly.
+      this.report(path.loc, {
+        code: 'UNSUPPORTED_SYNTAX',
+        message: `"${path.original}" is not supported; name the outer item instead.`,
+        suggestion: '{{#each contact.groups as |group|}}…{{group}}…{{/each}}',
+      });
+      return undefined;
+    }
     let base: VariableType;
     let rest: readonly string[] = parts;
     let prefix: string;

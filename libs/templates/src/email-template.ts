@@ -9,14 +9,21 @@ import {
   diagnosticAt,
   hasErrors,
 } from './diagnostics.js';
-import type { AssembledText, Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
 import { parseTemplate, scanMustaches } from './handlebars-ast.js';
 import type { MustacheToken, Program } from './handlebars-ast.js';
-import { compileOptions, createEnvironment } from './helpers.js';
 import { HtmlContextAnalyzer } from './html-context.js';
 import { resolveLimits } from './limits.js';
 import type { TemplateLimits } from './limits.js';
-import { expandPartials, normalizeNewlines, syntaxDiagnostic } from './partials.js';
+import {
+  checkLine,
+  compileHtml,
+  compilePlain,
+  prepareBody,
+  sortDiagnostics,
+  tidyLine,
+} from './template-pipeline.js';
+import type { Template } from './template-pipeline.js';
 import { isHttpsUrl } from './safe-url.js';
 import { normalizeTemplateData, withoutMessage, worstCaseData } from './template-data.js';
 import type { MessageData, ObjectType, TemplateData, VariableSchema } from './template-data.js';
@@ -82,49 +89,6 @@ export interface EmailCheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Present when ok: the check compiled it anyway. */
   readonly template?: CompiledEmailTemplate;
-}
-
-type Template = (context: unknown) => string;
-
-const htmlEnvironment = createEnvironment();
-const HTML_COMPILE_OPTIONS = compileOptions();
-const PLAIN_COMPILE_OPTIONS = compileOptions([], false);
-
-function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  const rank = (source: string) =>
-    source === 'subject' ? 0 : source === 'preheader' ? 1 : source === 'body' ? 2 : 3;
-  return diagnostics.sort(
-    (a, b) => rank(a.source) - rank(b.source) || a.source.localeCompare(b.source) || a.offset - b.offset,
-  );
-}
-
-/** Subject and preheader: one line of text, no partials, no HTML. */
-function checkLine(
-  name: string,
-  text: string,
-  root: ObjectType,
-  limits: TemplateLimits,
-  diagnostics: Diagnostic[],
-): Program | undefined {
-  const source = new SourceText(name, normalizeNewlines(text));
-  if (source.text.length > limits.maxSubjectLength) {
-    diagnostics.push(
-      diagnosticAt(source, 0, 0, {
-        code: 'TEMPLATE_TOO_LARGE',
-        message: `The ${name} is longer than ${limits.maxSubjectLength} characters.`,
-      }),
-    );
-    return undefined;
-  }
-  const parsed = parseTemplate(source.text);
-  if (!parsed.ok) {
-    diagnostics.push(syntaxDiagnostic(source, parsed.line, parsed.column, parsed.message));
-    return undefined;
-  }
-  const reporter = new Reporter(source);
-  new ExpressionChecker(root, limits, reporter).check(parsed.ast);
-  diagnostics.push(...reporter.diagnostics);
-  return parsed.ast;
 }
 
 interface MjmlError {
@@ -211,41 +175,11 @@ async function checkBody(
   limits: TemplateLimits,
   diagnostics: Diagnostic[],
 ): Promise<BodyResult> {
-  const body = new SourceText('body', normalizeNewlines(version.mjml));
-  if (body.text.length > limits.maxSourceLength) {
-    diagnostics.push(
-      diagnosticAt(body, 0, 0, {
-        code: 'TEMPLATE_TOO_LARGE',
-        message: `The body is longer than ${limits.maxSourceLength} characters.`,
-      }),
-    );
-    return {};
-  }
-  const expansion = expandPartials(body, context.partials ?? {}, limits);
-  diagnostics.push(...expansion.diagnostics);
-  if (hasErrors(expansion.diagnostics)) return {};
-  const assembled: AssembledText = expansion.text;
-  const text = assembled.text;
-  const view = new SourceText('assembled', text);
-  const reporter = new Reporter(view, assembled);
-  if (text.length > limits.maxExpandedLength) {
-    reporter.atOffset(0, 0, {
-      code: 'TEMPLATE_TOO_LARGE',
-      message: `With its partials the body is longer than ${limits.maxExpandedLength} characters.`,
-    });
-    diagnostics.push(...reporter.diagnostics);
-    return {};
-  }
-  const parsed = parseTemplate(text);
-  if (!parsed.ok) {
-    reporter.atOffset(view.offsetOf(parsed.line, parsed.column), 2, {
-      code: 'SYNTAX_ERROR',
-      message: parsed.message,
-    });
-    diagnostics.push(...reporter.diagnostics);
-    return {};
-  }
-  const summary = new ExpressionChecker(context.schema.root, limits, reporter).check(parsed.ast);
+  const prepared = prepareBody(version.mjml, context.partials ?? {}, limits, diagnostics);
+  if (!prepared) return {};
+  const { reporter, view } = prepared;
+  const text = view.text;
+  const summary = new ExpressionChecker(context.schema.root, limits, reporter).check(prepared.program);
   const html = await runMjml(text, reporter);
   if (html === undefined || hasErrors(reporter.diagnostics)) {
     diagnostics.push(...reporter.diagnostics);
@@ -271,8 +205,8 @@ async function checkBody(
     const outputBlocks = outputTokens.filter(isStructural);
     const differs = sourceBlocks.findIndex((token, index) => outputBlocks[index]?.key !== token.key);
     if (differs !== -1 || outputBlocks.length !== sourceBlocks.length) {
-      const token = sourceBlocks[differs === -1 ? sourceBlocks.length - 1 : differs]!;
-      reporter.atOffset(token.start, token.end - token.start, {
+      const token = sourceBlocks[differs === -1 ? sourceBlocks.length - 1 : differs];
+      reporter.atOffset(token?.start ?? 0, token ? token.end - token.start : 0, {
         code: 'BLOCK_MOVED',
         message: 'MJML moved this block tag, so the block no longer wraps what it wraps in the template.',
         suggestion: DROPPED_HINT,
@@ -321,10 +255,6 @@ interface Parts {
   readonly preheader: Template;
   readonly html: Template;
   readonly text: TextTemplate | undefined;
-}
-
-function tidyLine(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
 }
 
 function renderParts(
@@ -425,10 +355,10 @@ export async function checkEmailTemplate(
       return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
     }
     const parts: Parts = {
-      subject: htmlEnvironment.compile(subjectAst as never, PLAIN_COMPILE_OPTIONS) as Template,
-      preheader: htmlEnvironment.compile(preheaderAst as never, PLAIN_COMPILE_OPTIONS) as Template,
+      subject: compilePlain(subjectAst),
+      preheader: compilePlain(preheaderAst),
       text: compileTextTemplate(body.program),
-      html: htmlEnvironment.compile(body.program as never, HTML_COMPILE_OPTIONS) as Template,
+      html: compileHtml(body.program),
     };
     trialRender(parts, root, limits, diagnostics);
     if (hasErrors(diagnostics)) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };

@@ -8,3 +8,4 @@ export { encodeQuotedPrintable, encodeHeaderText, formatMailDate } from './mime-
 export { safeUrl } from './safe-url.js';
 export * from './template-data.js';
 export { htmlToPlainText } from './text-part.js';
+export * from './letter-template.js';

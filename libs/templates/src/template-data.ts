@@ -203,11 +203,12 @@ export function createVariableSchema(customFields: readonly CustomFieldDefinitio
   return { root, customFields: [...customFields] };
 }
 
-/** Subject and preheader are rendered before the body, so they cannot refer to `message`. */
+/** Subject and preheader are rendered before the body, so of `message` they only see the date. */
 export function withoutMessage(root: ObjectType): ObjectType {
-  const fields = { ...root.fields };
-  delete fields['message'];
-  return { kind: 'object', fields };
+  return {
+    kind: 'object',
+    fields: { ...root.fields, message: { kind: 'object', fields: { date: { kind: 'date' } } } },
+  };
 }
 
 export interface MessageData {
@@ -254,8 +255,10 @@ function coerce(type: VariableType, value: unknown, limits: TemplateLimits): unk
       return items;
     }
     case 'object': {
-      // A prototype-free object: a lookup that slipped past the checker still finds nothing.
-      const result: Record<string, unknown> = Object.create(null);
+      // Plain objects, not prototype-free ones: Handlebars compares contexts with `!=`,
+      // which throws on an object without a prototype. Its own prototype-access guard
+      // and the checker's FORBIDDEN_NAMES keep lookups off the prototype.
+      const result: Record<string, unknown> = {};
       const source = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
       for (const key of Object.keys(type.fields)) {
         result[key] = coerce(type.fields[key]!, Object.hasOwn(source, key) ? source[key] : undefined, limits);
@@ -296,7 +299,7 @@ function sampleValue(type: VariableType, limits: TemplateLimits, name: string): 
     case 'list':
       return Array.from({ length: limits.maxListItems }, () => sampleValue(type.items, limits, name));
     case 'object': {
-      const result: Record<string, unknown> = Object.create(null);
+      const result: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(type.fields)) result[key] = sampleValue(field, limits, key);
       return result;
     }

@@ -69,10 +69,15 @@ const TEXT_OPTIONS: HtmlToTextOptions = {
 
 const convert = compileHtmlToText(TEXT_OPTIONS);
 
-/** Blank-line runs and trailing spaces left where an empty value or an empty loop was. */
+/**
+ * Blank-line runs, trailing spaces, and the single space that stays at the start
+ * of a line after an empty block (to html-to-text a block marker is a word);
+ * list prefixes (" * ", " 1. ") keep theirs.
+ */
 export function tidyText(text: string): string {
   return text
     .replace(/[ \t]+$/gm, '')
+    .replace(/^ (?=\S)(?!\* |\d+\. )/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
