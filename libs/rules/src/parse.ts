@@ -74,7 +74,16 @@ export function parse(text: string): ParseResult {
   const lexed = lex(text, lines);
   const parser = ruleParser();
   parser.input = lexed.tokens;
-  const cst = parser.program();
+  // Error recovery throws and catches internally at every syntax error. Nobody reads
+  // those stack traces, and capturing them is most of the cost of parsing broken text.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst;
+  try {
+    cst = parser.program();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const diagnostics = [...lexed.diagnostics];
   const seen = new Set<number>();
   for (const error of parser.errors) {
