@@ -10,6 +10,7 @@ import {
   checkLine,
   compileHtml,
   compilePlain,
+  fastestOf,
   prepareBody,
   sortDiagnostics,
   tidyLine,
@@ -293,10 +294,10 @@ function trialRender(
     diagnostics.push(diagnosticAt(new SourceText('body', ''), 0, 0, { code, message }));
   try {
     const date = new Date(Date.UTC(2030, 0, 1));
-    render({}, date, worstCaseData(root, limits));
-    const started = performance.now();
-    const output = render({}, date, worstCaseData(root, limits));
-    const elapsed = performance.now() - started;
+    let output = render({}, date, worstCaseData(root, limits));
+    const elapsed = fastestOf(3, limits.maxRenderMillis, () => {
+      output = render({}, date, worstCaseData(root, limits));
+    });
     if (elapsed > limits.maxRenderMillis) {
       report('RENDER_TOO_SLOW', `With the largest data allowed, rendering took ${Math.round(elapsed)} ms.`);
     }

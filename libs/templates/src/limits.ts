@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: TemplateLimits = {
   maxLoopNesting: 2,
   maxListItems: 100,
   maxStringLength: 1_000,
-  maxRenderMillis: 50,
+  maxRenderMillis: 200,
   maxOutputLength: 2 * 1024 * 1024,
 };
 

@@ -121,7 +121,7 @@ export function createMimeComposer(
   fixed.push(
     'MIME-Version: 1.0',
     'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    `Content-Type: multipart/alternative;\r\n boundary="${boundary}"`,
   );
   const headerTail = `${fixed.join('\r\n')}\r\n\r\n`;
   const textStart =
