@@ -1,6 +1,6 @@
 /**
  * Every error the domain raises on purpose carries a stable code. The API maps
- * each code to an HTTP status in exactly one place.
+ * each code to an HTTP status in exactly one place (apps/api/src/errors/error-status.ts).
  */
 export abstract class DomainError<Code extends string = string> extends Error {
   abstract readonly code: Code;
@@ -13,33 +13,56 @@ export abstract class DomainError<Code extends string = string> extends Error {
   }
 }
 
-export type GroupTreeErrorCode = 'GROUP_NOT_FOUND' | 'GROUP_PARENT_NOT_FOUND' | 'GROUP_DUPLICATE_SIBLING';
+function domainErrorClass<Code extends string>(name: string) {
+  return class extends DomainError<Code> {
+    override readonly name = name;
 
-export class GroupTreeError extends DomainError<GroupTreeErrorCode> {
-  override readonly name = 'GroupTreeError';
-
-  constructor(
-    readonly code: GroupTreeErrorCode,
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
-    super(message, details);
-  }
+    constructor(
+      readonly code: Code,
+      message: string,
+      details: Record<string, unknown> = {},
+    ) {
+      super(message, details);
+    }
+  };
 }
+
+export type GroupTreeErrorCode =
+  | 'GROUP_NOT_FOUND'
+  | 'GROUP_PARENT_NOT_FOUND'
+  | 'GROUP_DUPLICATE_SIBLING'
+  | 'GROUP_CYCLE'
+  | 'GROUP_NOT_EMPTY'
+  | 'GROUP_PATH_INVALID';
+export class GroupTreeError extends domainErrorClass<GroupTreeErrorCode>('GroupTreeError') {}
+
+export type ContactErrorCode =
+  | 'CONTACT_NOT_FOUND'
+  | 'CONTACT_EMAIL_TAKEN'
+  | 'CONTACT_EMAIL_REQUIRED'
+  | 'CONTACT_COMPANY_INVALID'
+  | 'CONTACT_FIELD_UNKNOWN'
+  | 'CONTACT_FIELD_INVALID'
+  | 'USER_NOT_FOUND';
+export class ContactError extends domainErrorClass<ContactErrorCode>('ContactError') {}
+
+export type FieldSchemaErrorCode = 'FIELD_NOT_FOUND' | 'FIELD_KEY_TAKEN' | 'FIELD_DEFINITION_INVALID';
+export class FieldSchemaError extends domainErrorClass<FieldSchemaErrorCode>('FieldSchemaError') {}
+
+export type LabelErrorCode = 'TAG_NOT_FOUND' | 'SEGMENT_NOT_FOUND' | 'SEGMENT_NAME_TAKEN';
+export class LabelError extends domainErrorClass<LabelErrorCode>('LabelError') {}
+
+export type PaginationErrorCode = 'CURSOR_INVALID';
+export class PaginationError extends domainErrorClass<PaginationErrorCode>('PaginationError') {}
 
 export type WorkflowRunErrorCode = 'WORKFLOW_RUN_NOT_FOUND';
-
-export class WorkflowRunError extends DomainError<WorkflowRunErrorCode> {
-  override readonly name = 'WorkflowRunError';
-
-  constructor(
-    readonly code: WorkflowRunErrorCode,
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
-    super(message, details);
-  }
-}
+export class WorkflowRunError extends domainErrorClass<WorkflowRunErrorCode>('WorkflowRunError') {}
 
 /** Union of every code the domain can raise; the API's mapping must cover all of them. */
-export type DomainErrorCode = GroupTreeErrorCode | WorkflowRunErrorCode;
+export type DomainErrorCode =
+  | GroupTreeErrorCode
+  | ContactErrorCode
+  | FieldSchemaErrorCode
+  | LabelErrorCode
+  | PaginationErrorCode
+  | WorkflowRunErrorCode;
