@@ -73,7 +73,18 @@ export function isTimeZone(zone: string): boolean {
 }
 
 function typeName(type: FieldType): string {
-  return type.kind === 'enum' ? `one of ${type.values.map((v) => quote(v)).join(', ')}` : type.kind;
+  switch (type.kind) {
+    case 'enum':
+      return `one of ${type.values.map((v) => quote(v)).join(', ')}`;
+    case 'text':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'date':
+      return 'a date';
+    case 'boolean':
+      return 'yes/no (true or false)';
+  }
 }
 
 const ORDERED_TYPES = new Set(['text', 'number', 'date']);

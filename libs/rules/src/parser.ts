@@ -84,7 +84,7 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   pathSegment: 'a group name',
   fieldTest: 'a comparison such as = "Berlin", one of ("DE", "AT"), contains "x" or within last 30 days',
   comparisonOperator: 'a comparison operator',
-  value: 'a value: a quoted text, a number, a date or a word',
+  value: 'a value (quoted text, a number, a date or a word)',
   valueList: 'a list of values in parentheses',
   triggerEvent: 'added to <group>, removed from <group> or tagged "<tag>"',
   triggerAction: 'start sequence "<name>" or stop sequence "<name>"',
