@@ -8,10 +8,12 @@ import {
   reportReady,
   startMissingServices,
 } from '../../../libs/platform/src/index.js';
+import { installTemporalLogging } from './temporal-logging.js';
 import { WorkerModule } from './worker.module.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  installTemporalLogging(config.logLevel);
   // Standalone, the worker starts what it lacks; under `npm start` the supervisor has set everything.
   const services = await startMissingServices(config, { postgres: false, temporal: true });
   const app = await NestFactory.createApplicationContext(
