@@ -262,6 +262,14 @@ describe('check: fields and types', () => {
     });
   });
 
+  it('rejects the NUL character, which PostgreSQL text cannot hold', () => {
+    expect(errors('selection "s" = tagged "a\u0000b" or city = "x\u0000"').map((d) => d.code)).toEqual([
+      'nul-character',
+      'nul-character',
+    ]);
+    expect(errors('sequence "s" { add tag "\u0000" }')[0]).toMatchObject({ code: 'nul-character' });
+  });
+
   it('warns about a country that is not a two-letter code', () => {
     const result = checkText('selection "s" = country = "Germany"', sampleCatalog);
     expect(result.checked).toBeDefined();

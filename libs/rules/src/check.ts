@@ -326,6 +326,7 @@ class Checker {
         return inner && { kind: 'inSelection', name: condition.name, condition: inner };
       }
       case 'tagged':
+        if (!this.storable(condition.tag, condition.span)) return undefined;
         this.tag(condition.tag, condition.span);
         return { kind: 'tagged', tag: condition.tag };
       case 'consent': {
@@ -357,6 +358,7 @@ class Checker {
       case 'text': {
         const field = this.field(condition.field);
         if (!field) return undefined;
+        if (!this.storable(condition.value, condition.span)) return undefined;
         if (field.type.kind !== 'text') {
           this.report(
             condition.span,
@@ -415,6 +417,13 @@ class Checker {
     }
   }
 
+  /** PostgreSQL text cannot hold NUL, so a value with one could never be stored or matched. */
+  private storable(value: string, span: Span): boolean {
+    if (!value.includes('\u0000')) return true;
+    this.report(span, 'error', 'nul-character', 'Quoted text cannot contain the NUL character.');
+    return false;
+  }
+
   private field(name: FieldName): ResolvedField | undefined {
     const field = this.fields.get(name.name);
     if (field) return field;
@@ -431,6 +440,7 @@ class Checker {
 
   private value(field: ResolvedField, literal: Literal): CheckedValue | undefined {
     const type = field.type;
+    if (!this.storable(literal.value, literal.span)) return undefined;
     const mismatch = (message: string, suggestion?: string) => {
       this.report(literal.span, 'error', 'type-mismatch', message, suggestion);
       return undefined;
@@ -574,6 +584,7 @@ class Checker {
     const errorsBefore = this.errorCount();
     let event: CheckedTrigger['event'] | undefined;
     if (statement.event.kind === 'tagged') {
+      this.storable(statement.event.tag, statement.event.span);
       this.tag(statement.event.tag, statement.event.span);
       event = { kind: 'tagged', tag: statement.event.tag };
     } else {
@@ -658,8 +669,9 @@ class Checker {
         return group && { kind: step.kind, group };
       }
       case 'addTag':
-        return { kind: 'addTag', tag: step.tag };
+        return this.storable(step.tag, step.span) ? { kind: 'addTag', tag: step.tag } : undefined;
       case 'removeTag':
+        if (!this.storable(step.tag, step.span)) return undefined;
         this.tag(step.tag, step.span);
         return { kind: 'removeTag', tag: step.tag };
     }
