@@ -542,7 +542,8 @@ class Checker {
   }
 
   private tag(tag: string, span: Span): void {
-    if (this.catalog.tags.includes(tag)) return;
+    const lower = (text: string) => text.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+    if (this.catalog.tags.some((known) => lower(known) === lower(tag))) return;
     const suggestion = closest(tag, this.catalog.tags);
     this.report(
       span,

@@ -39,11 +39,12 @@ describe('compileSelection: query shape', () => {
     expect(exact.params).toEqual([GROUP.greece]);
   });
 
-  it('joins tags by name as a param, and segments by id', () => {
+  it('joins tags by name as a lower-cased param, and segments by id', () => {
+    expect(compiled('tagged "VIP"').params).toEqual(['vip']);
     expect(compiled('tagged "vip"')).toEqual(
       expect.objectContaining({
         predicate:
-          'EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = $1::text)',
+          'EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND lower(t.name COLLATE "C") = $1::text)',
         params: ['vip'],
       }),
     );
@@ -101,7 +102,7 @@ describe('compileSelection: query shape', () => {
       sampleCatalog,
     );
     const b = compileSelection(result.checked!.selections[1]!);
-    expect(b.predicate).toContain('t.name = $1::text');
+    expect(b.predicate).toContain('lower(t.name COLLATE "C") = $1::text');
     expect(b.predicate).toContain('c.consent = $2::text');
     expect(b.params).toEqual(['vip', 'subscribed']);
   });

@@ -33,7 +33,8 @@ export interface CompiledSelection {
  * - Every condition is true or false, never NULL: a comparison with a missing value
  *   is false, and "not" turns it into true. `a != v` means `not (a = v)`, so a
  *   contact without a city is "city != Berlin".
- * - Email compares ignoring ASCII letter case. Other text compares exactly; < and >
+ * - Email and tag names compare ignoring ASCII letter case (tag names are unique
+ *   case-insensitively). Other text compares exactly; < and >
  *   order text by code point (COLLATE "C").
  * - A custom value of the wrong JSON type counts as missing. Custom dates are
  *   strings YYYY-MM-DD, read as midnight UTC; other strings count as missing.
@@ -174,7 +175,7 @@ class ConditionCompiler {
       case 'inSelection':
         return this.compile(condition.condition);
       case 'tagged':
-        return `EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = ${this.b.param(condition.tag, 'text')})`;
+        return `EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND lower(t.name COLLATE "C") = ${this.b.param(asciiLower(condition.tag), 'text')})`;
       case 'compare': {
         const { field, op, value } = condition;
         const valueSql = this.value(field);

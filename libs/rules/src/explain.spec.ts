@@ -97,6 +97,11 @@ describe('reference evaluator: semantics shared with the SQL', () => {
     expect(matches('createdAt more than 30 days ago', older)).toBe(true);
   });
 
+  it('matches tag names ignoring ASCII case, as their unique index does', () => {
+    expect(matches('tagged "VIP"', contact({ tags: [{ name: 'vip' }] }))).toBe(true);
+    expect(matches('tagged "Ärger"', contact({ tags: [{ name: 'ärger' }] }))).toBe(false);
+  });
+
   it('filters a dataset in input order', () => {
     const a = contact({ id: 'a', tags: [{ name: 'vip' }] });
     const b = contact({ id: 'b' });

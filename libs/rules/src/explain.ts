@@ -224,7 +224,7 @@ class Explainer {
         ]);
       }
       case 'tagged': {
-        const hit = this.contact.tags.find((t) => t.name === condition.tag);
+        const hit = this.contact.tags.find((t) => asciiLowerCase(t.name) === asciiLowerCase(condition.tag));
         return done(
           !!hit,
           hit ? `tagged${hit.taggedAt ? ` since ${day(hit.taggedAt)}` : ''}` : 'does not have this tag',

@@ -140,7 +140,7 @@ export function evaluate(
     case 'inSelection':
       return evaluate(condition.condition, contact, options);
     case 'tagged':
-      return contact.tags.some((t) => t.name === condition.tag);
+      return contact.tags.some((t) => lowerAscii(t.name) === lowerAscii(condition.tag));
     case 'compare':
       return compare(condition.field, read(condition.field, contact), condition.op, condition.value);
     case 'oneOf': {
