@@ -34,6 +34,7 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'GROUP_CYCLE':
     case 'GROUP_NOT_EMPTY':
     case 'CONTACT_EMAIL_TAKEN':
+    case 'USER_EMAIL_TAKEN':
     case 'FIELD_KEY_TAKEN':
     case 'SEGMENT_NAME_TAKEN':
       return 409;

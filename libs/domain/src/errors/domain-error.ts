@@ -43,7 +43,8 @@ export type ContactErrorCode =
   | 'CONTACT_COMPANY_INVALID'
   | 'CONTACT_FIELD_UNKNOWN'
   | 'CONTACT_FIELD_INVALID'
-  | 'USER_NOT_FOUND';
+  | 'USER_NOT_FOUND'
+  | 'USER_EMAIL_TAKEN';
 export class ContactError extends domainErrorClass<ContactErrorCode>('ContactError') {}
 
 export type FieldSchemaErrorCode = 'FIELD_NOT_FOUND' | 'FIELD_KEY_TAKEN' | 'FIELD_DEFINITION_INVALID';
