@@ -28,6 +28,8 @@ import { fastestOf } from './template-pipeline.js';
 import { isHttpsUrl } from './safe-url.js';
 import { normalizeTemplateData, withoutMessage, worstCaseData } from './template-data.js';
 import type { MessageData, ObjectType, TemplateData, VariableSchema } from './template-data.js';
+import { compileQuotedPrintableHtml } from './mime-body.js';
+import { wrapQuotedPrintable } from './mime-encoding.js';
 import { compileTextTemplate, htmlToPlainText, tidyText } from './text-part.js';
 import type { TextTemplate } from './text-part.js';
 
@@ -67,6 +69,15 @@ export interface RenderedEmail {
   readonly text: string;
 }
 
+/** A rendered email as the MIME composer needs it: the HTML part already quoted-printable. */
+export interface EncodedEmail {
+  readonly subject: string;
+  readonly preheader: string;
+  readonly text: string;
+  /** The HTML body, quoted-printable with CRLF line ends of at most 76 characters. */
+  readonly htmlQuotedPrintable: string;
+}
+
 export interface RenderOptions {
   /** The send date, `message.date` in templates; defaults to now. */
   readonly date?: Date;
@@ -83,6 +94,8 @@ export interface CompiledEmailTemplate {
   readonly textStrategy: 'template' | 'per-contact';
   readonly limits: TemplateLimits;
   render(data: TemplateData, options?: RenderOptions): RenderedEmail;
+  /** Like render, with the HTML part encoded for MIME from pieces encoded at compile time. */
+  renderEncoded(data: TemplateData, options?: RenderOptions): EncodedEmail;
 }
 
 export interface EmailCheckResult {
@@ -260,7 +273,33 @@ interface Parts {
   readonly subject: Template;
   readonly preheader: Template;
   readonly html: Template;
+  readonly htmlQuotedPrintable: Template;
   readonly text: TextTemplate | undefined;
+}
+
+interface Prepared {
+  readonly context: Record<string, unknown>;
+  readonly subject: string;
+  readonly preheader: string;
+}
+
+/** The data rebuilt along the schema, with subject and preheader rendered into `message`. */
+function prepare(
+  parts: Parts,
+  root: ObjectType,
+  limits: TemplateLimits,
+  data: TemplateData | Record<string, unknown>,
+  date: Date,
+  normalized?: Record<string, unknown>,
+): Prepared {
+  const message = { subject: '', preheader: '', date } as { subject: string; preheader: string; date: Date };
+  const context = normalized ?? normalizeTemplateData(root, data, limits, message as MessageData);
+  const contextMessage = context['message'] as { subject: string; preheader: string };
+  const subject = tidyLine(parts.subject(context));
+  const preheader = tidyLine(parts.preheader(context));
+  contextMessage.subject = subject;
+  contextMessage.preheader = preheader;
+  return { context, subject, preheader };
 }
 
 function renderParts(
@@ -271,16 +310,23 @@ function renderParts(
   date: Date,
   normalized?: Record<string, unknown>,
 ): RenderedEmail {
-  const message = { subject: '', preheader: '', date } as { subject: string; preheader: string; date: Date };
-  const context = normalized ?? normalizeTemplateData(root, data, limits, message as MessageData);
-  const contextMessage = context['message'] as { subject: string; preheader: string };
-  const subject = tidyLine(parts.subject(context));
-  const preheader = tidyLine(parts.preheader(context));
-  contextMessage.subject = subject;
-  contextMessage.preheader = preheader;
+  const { context, subject, preheader } = prepare(parts, root, limits, data, date, normalized);
   const html = parts.html(context);
   const text = parts.text ? tidyText(parts.text(context)) : htmlToPlainText(html);
   return { subject, preheader, html, text };
+}
+
+function renderEncodedParts(
+  parts: Parts,
+  root: ObjectType,
+  limits: TemplateLimits,
+  data: TemplateData,
+  date: Date,
+): EncodedEmail {
+  const { context, subject, preheader } = prepare(parts, root, limits, data, date);
+  const htmlQuotedPrintable = wrapQuotedPrintable(parts.htmlQuotedPrintable(context));
+  const text = parts.text ? tidyText(parts.text(context)) : htmlToPlainText(parts.html(context));
+  return { subject, preheader, text, htmlQuotedPrintable };
 }
 
 function trialRender(
@@ -298,7 +344,8 @@ function trialRender(
       (data['message'] as Record<string, unknown>)['date'] = new Date(Date.UTC(2030, 0, 1));
       return data;
     };
-    // The first call also runs Handlebars' code generation; it is not what a send pays.
+    // The first calls also run Handlebars' code generation; it is not what a send pays.
+    parts.htmlQuotedPrintable(worst());
     let rendered = renderParts(parts, root, limits, {}, new Date(0), worst());
     const elapsed = fastestOf(3, limits.maxRenderMillis, () => {
       rendered = renderParts(parts, root, limits, {}, new Date(0), worst());
@@ -317,6 +364,12 @@ function trialRender(
     }
   } catch (error) {
     report('RENDER_FAILED', `The template failed on test data: ${(error as Error).message}`);
+  }
+}
+
+function assertSendable(data: TemplateData): void {
+  if (typeof data?.links?.unsubscribe !== 'string' || !isHttpsUrl(data.links.unsubscribe)) {
+    throw new TemplateRenderError('INVALID_SEND_DATA', 'links.unsubscribe must be an https URL');
   }
 }
 
@@ -365,6 +418,7 @@ export async function checkEmailTemplate(
       preheader: compilePlain(preheaderAst),
       text: compileTextTemplate(body.program),
       html: compileHtml(body.program),
+      htmlQuotedPrintable: compileQuotedPrintableHtml(body.program),
     };
     trialRender(parts, root, limits, diagnostics);
     if (hasErrors(diagnostics)) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
@@ -373,10 +427,12 @@ export async function checkEmailTemplate(
       textStrategy: parts.text ? 'template' : 'per-contact',
       limits,
       render(data: TemplateData, options: RenderOptions = {}): RenderedEmail {
-        if (typeof data?.links?.unsubscribe !== 'string' || !isHttpsUrl(data.links.unsubscribe)) {
-          throw new TemplateRenderError('INVALID_SEND_DATA', 'links.unsubscribe must be an https URL');
-        }
+        assertSendable(data);
         return renderParts(parts, root, limits, data, options.date ?? new Date());
+      },
+      renderEncoded(data: TemplateData, options: RenderOptions = {}): EncodedEmail {
+        assertSendable(data);
+        return renderEncodedParts(parts, root, limits, data, options.date ?? new Date());
       },
     };
     return { ok: true, diagnostics: sortDiagnostics(diagnostics), template };

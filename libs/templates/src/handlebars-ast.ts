@@ -286,3 +286,22 @@ export function headName(node: PathExpression | Literal): string | undefined {
     ? node.parts[0]
     : undefined;
 }
+
+const NO_STRIP = { open: false, close: false };
+
+/** `{{expr args}}` as `{{helper (expr args)}}`, or `{{helper path}}` for a bare path. */
+export function wrapInHelper(node: MustacheStatement, helper: string): MustacheStatement {
+  const hasArguments = node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0;
+  const path = node.path as PathExpression;
+  const value: Expression = hasArguments
+    ? ({ type: 'SubExpression', path, params: node.params, hash: node.hash, loc: node.loc } as SubExpression)
+    : path;
+  return {
+    type: 'MustacheStatement',
+    path: { type: 'PathExpression', data: false, depth: 0, parts: [helper], original: helper, loc: node.loc },
+    params: [value],
+    escaped: false,
+    strip: NO_STRIP,
+    loc: node.loc,
+  };
+}

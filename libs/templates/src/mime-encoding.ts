@@ -31,12 +31,18 @@ function utf8Escape(codePoint: number): string {
  * characters. Works on runs of literal characters rather than one character at
  * a time, because mail HTML is mostly ASCII and this runs once per recipient.
  * A line-leading `.` is encoded too, so no transport has to dot-stuff.
+ *
+ * With `wrap` false no soft line breaks are inserted, and the text is encoded so
+ * that it stays valid wherever it is later placed: trailing whitespace and a
+ * leading `.` are encoded as if a line ended or began there. Such pieces can be
+ * concatenated and wrapped once with wrapQuotedPrintable.
  */
-export function encodeQuotedPrintable(text: string): string {
+export function encodeQuotedPrintable(text: string, wrap = true): string {
   let out = '';
   let column = 0;
   let index = 0;
   const length = text.length;
+  const limit = wrap ? SOFT_LIMIT : Number.POSITIVE_INFINITY;
   while (index < length) {
     const code = text.charCodeAt(index);
     if (code < 128 && LITERAL[code] === 1) {
@@ -58,7 +64,7 @@ export function encodeQuotedPrintable(text: string): string {
           index++;
           continue;
         }
-        const room = SOFT_LIMIT - column;
+        const room = limit - column;
         if (room <= 0) {
           out += '=\r\n';
           column = 0;
@@ -70,7 +76,7 @@ export function encodeQuotedPrintable(text: string): string {
         index += take;
       }
       if (trailingSpace) {
-        if (column + 3 > SOFT_LIMIT) {
+        if (column + 3 > limit) {
           out += '=\r\n';
           column = 0;
         }
@@ -100,7 +106,7 @@ export function encodeQuotedPrintable(text: string): string {
     const escaped = utf8Escape(codePoint);
     // Each `=XX` stays whole on a line; the bytes of one character may be split across lines.
     for (let offset = 0; offset < escaped.length; offset += 3) {
-      if (column + 3 > SOFT_LIMIT) {
+      if (column + 3 > limit) {
         out += '=\r\n';
         column = 0;
       }
@@ -110,6 +116,43 @@ export function encodeQuotedPrintable(text: string): string {
     index += width;
   }
   return out;
+}
+
+/**
+ * Inserts the soft line breaks into quoted-printable made of unwrapped pieces:
+ * only lines longer than 76 characters are touched, never inside an `=XX`.
+ */
+export function wrapQuotedPrintable(encoded: string): string {
+  let out = '';
+  let copied = 0;
+  let lineStart = 0;
+  const length = encoded.length;
+  while (lineStart < length) {
+    let lineEnd = encoded.indexOf('\r\n', lineStart);
+    if (lineEnd === -1) lineEnd = length;
+    if (lineEnd - lineStart > MAX_LINE) {
+      out += encoded.slice(copied, lineStart);
+      let position = lineStart;
+      let used = 0;
+      while (lineEnd - position + used > MAX_LINE) {
+        let cut = position + SOFT_LIMIT - used;
+        if (encoded.charCodeAt(cut - 1) === 61) cut -= 1;
+        else if (encoded.charCodeAt(cut - 2) === 61) cut -= 2;
+        out += `${encoded.slice(position, cut)}=\r\n`;
+        position = cut;
+        used = 0;
+        if (encoded.charCodeAt(position) === 46) {
+          out += '=2E';
+          position++;
+          used = 3;
+        }
+      }
+      out += encoded.slice(position, lineEnd);
+      copied = lineEnd;
+    }
+    lineStart = lineEnd + 2;
+  }
+  return copied === 0 ? encoded : out + encoded.slice(copied);
 }
 
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;

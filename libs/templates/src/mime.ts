@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { TemplateRenderError } from './diagnostics.js';
-import type { CompiledEmailTemplate, RenderedEmail } from './email-template.js';
+import type { CompiledEmailTemplate } from './email-template.js';
 import {
   encodeDisplayName,
   encodeHeaderText,
@@ -37,7 +37,8 @@ export interface ComposedEmail {
   readonly messageId: string;
   /** The RFC 5322 message: 7-bit ASCII with CRLF line ends, ready for SMTP DATA. */
   readonly raw: string;
-  readonly rendered: RenderedEmail;
+  readonly subject: string;
+  readonly text: string;
 }
 
 export interface MimeComposer {
@@ -98,9 +99,10 @@ function contactName(data: TemplateData): string | undefined {
 
 /**
  * Builds one MIME message per contact. Everything that is the same for the
- * whole send (sender, fixed headers, the multipart frame) is encoded once when
- * the composer is made; per contact only the rendered parts and the headers that
- * carry contact data are encoded. The multipart boundary contains `=_`, which
+ * whole send is encoded once: the fixed text of the HTML part when the template
+ * is compiled, the sender, fixed headers and the multipart frame when the
+ * composer is made. Per contact only the inserted values, the short text part
+ * and the headers that carry contact data are encoded. The multipart boundary contains `=_`, which
  * quoted-printable output can never contain, so one boundary serves every message.
  */
 export function createMimeComposer(
@@ -135,7 +137,7 @@ export function createMimeComposer(
   return {
     compose(data: TemplateData, composeOptions: ComposeOptions = {}): ComposedEmail {
       const date = composeOptions.date ?? new Date();
-      const rendered = template.render(data, { date });
+      const rendered = template.renderEncoded(data, { date });
       const to = mailbox(composeOptions.to ?? { address: data.contact.email, name: contactName(data) }, 'to');
       const messageId = composeOptions.messageId ?? `<${randomUUID()}@${domain}>`;
       if (!/^<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>$/.test(messageId)) {
@@ -158,9 +160,9 @@ export function createMimeComposer(
         textStart +
         encodeQuotedPrintable(rendered.text) +
         htmlStart +
-        encodeQuotedPrintable(rendered.html) +
+        rendered.htmlQuotedPrintable +
         end;
-      return { messageId, raw, rendered };
+      return { messageId, raw, subject: rendered.subject, text: rendered.text };
     },
   };
 }
