@@ -8,14 +8,12 @@ import {
   ApiKeyRepository,
   ApiKeyService,
   createDataSourceOptions,
-  GroupRepository,
-  GroupTreeService,
 } from '../../../libs/domain/src/index.js';
 import { API_SETTINGS, type ApiSettings } from './api-settings.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { validationFailed } from './errors/validation.js';
 import { ApiExceptionFilter } from './errors/exception.filter.js';
-import { GroupsController } from './groups/groups.controller.js';
+import { GroupsModule } from './groups/groups.module.js';
 import { HealthController } from './health/health.controller.js';
 import { TemporalHealthIndicator } from './health/temporal.health.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
@@ -41,8 +39,9 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot({ ...createDataSourceOptions(settings.databaseUrl), retryAttempts: 3 }),
         TerminusModule,
+        GroupsModule,
       ],
-      controllers: [HealthController, GroupsController, SystemController, MailboxController],
+      controllers: [HealthController, SystemController, MailboxController],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -58,8 +57,6 @@ export class AppModule {
         },
         ApiKeyRepository,
         ApiKeyService,
-        GroupRepository,
-        GroupTreeService,
         TemporalClientProvider,
         TemporalHealthIndicator,
         SystemCheckService,

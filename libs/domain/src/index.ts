@@ -6,6 +6,8 @@ export * from './errors/domain-error.js';
 export * from './groups/group.entity.js';
 export * from './groups/group.repository.js';
 export * from './groups/group-tree.service.js';
+export * from './groups/group-path.js';
+export * from './groups/group.sql.js';
 export * from './database/transactions.js';
 export * from './events/domain-event.js';
 export * from './events/domain-event.repository.js';

@@ -1,21 +1,88 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import type { GroupEntity, GroupNode } from '../../../../libs/domain/src/index.js';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import {
+  formatGroupPath,
+  GROUP_DELETE_STRATEGIES,
+  type GroupCounts,
+  type GroupDeleteStrategy,
+  type GroupDeletion,
+  type GroupDetails,
+  type GroupNode,
+  type GroupView,
+} from '../../../../libs/domain/src/index.js';
+
+const NAME_DESCRIPTION = 'Name of the group, unique among its siblings; any Unicode text, stored trimmed';
+const PATH_DESCRIPTION =
+  'Group path: names from the root down joined by "/", with "\\/" for a slash and "\\\\" for a backslash inside a name';
 
 export class CreateGroupDto {
-  @ApiProperty({
-    description: 'Name of the group, unique among its siblings; any Unicode text',
-    example: 'Greece',
-  })
+  @ApiProperty({ description: NAME_DESCRIPTION, example: 'Greece' })
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
-  @ApiPropertyOptional({ description: 'Id of the parent group; omit to create a root group', format: 'uuid' })
+  @ApiPropertyOptional({
+    description: 'Id of the parent group; omit (with parentPath) to create a root group',
+    format: 'uuid',
+  })
   @IsOptional()
   @IsUUID()
   parentId?: string;
+
+  @ApiPropertyOptional({
+    description: `Path of the parent group, instead of parentId. ${PATH_DESCRIPTION}`,
+    example: 'Travel offers',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 10_000)
+  parentPath?: string;
+}
+
+export class UpdateGroupDto {
+  @ApiPropertyOptional({ description: `New name. ${NAME_DESCRIPTION}`, example: 'Greece' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name?: string;
+
+  @ApiPropertyOptional({
+    description: 'New parent group id, moving the group with its subtree; null makes it a root',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  @ValidateIf((body: UpdateGroupDto) => body.parentId !== undefined && body.parentId !== null)
+  @IsUUID()
+  parentId?: string | null;
+}
+
+export class GroupIdParams {
+  @ApiProperty({ description: 'Id of the group', format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+export class GroupByPathQuery {
+  @ApiProperty({ description: PATH_DESCRIPTION, example: 'Travel offers/Greece' })
+  @IsString()
+  @Length(1, 10_000)
+  path!: string;
+}
+
+export class DeleteGroupQuery {
+  @ApiPropertyOptional({
+    description:
+      'refuse (default): only an empty group is deleted; moveMembersToParent: members and subgroups move to ' +
+      'the parent; deleteRecursive: the group, all subgroups and their memberships are deleted',
+    enum: GROUP_DELETE_STRATEGIES,
+    default: 'refuse',
+  })
+  @IsOptional()
+  @IsIn(GROUP_DELETE_STRATEGIES)
+  strategy?: GroupDeleteStrategy;
 }
 
 export class GroupResponseDto {
@@ -37,6 +104,28 @@ export class GroupResponseDto {
   createdAt!: string;
 }
 
+export class GroupCountsResponseDto {
+  @ApiProperty({ description: 'Contacts that are members of the group itself' })
+  directMembers!: number;
+
+  @ApiProperty({ description: 'Distinct contacts that are members of the group or of any of its subgroups' })
+  subtreeMembers!: number;
+
+  @ApiProperty({ description: 'Number of subgroups at any depth below the group' })
+  subgroups!: number;
+}
+
+export class GroupDetailsResponseDto extends GroupResponseDto {
+  @ApiProperty({ description: `Path of the group. ${PATH_DESCRIPTION}`, example: 'Travel offers/Greece' })
+  path!: string;
+
+  @ApiProperty({ description: 'Names from the root down to the group itself', type: [String] })
+  pathSegments!: string[];
+
+  @ApiProperty({ description: 'Member counts of the group and its subtree', type: GroupCountsResponseDto })
+  counts!: GroupCountsResponseDto;
+}
+
 export class GroupTreeNodeDto extends GroupResponseDto {
   @ApiProperty({ description: 'Subgroups, ordered by name', type: () => [GroupTreeNodeDto] })
   children!: GroupTreeNodeDto[];
@@ -47,7 +136,21 @@ export class GroupTreeResponseDto {
   roots!: GroupTreeNodeDto[];
 }
 
-export function mapGroup(group: GroupEntity): GroupResponseDto {
+export class GroupDeletionResponseDto {
+  @ApiProperty({ description: 'Ids of the deleted groups', type: [String], format: 'uuid' })
+  deletedGroupIds!: string[];
+
+  @ApiProperty({ description: 'Memberships that ended, each with a contact.removed_from_group event' })
+  removedMemberships!: number;
+
+  @ApiProperty({ description: 'Memberships created in the parent, each with a contact.added_to_group event' })
+  addedToParent!: number;
+
+  @ApiProperty({ description: 'Direct subgroups that moved up to the parent' })
+  movedSubgroups!: number;
+}
+
+export function mapGroup(group: GroupView): GroupResponseDto {
   return {
     id: group.id,
     name: group.name,
@@ -56,6 +159,27 @@ export function mapGroup(group: GroupEntity): GroupResponseDto {
   };
 }
 
+export function mapGroupCounts(counts: GroupCounts): GroupCountsResponseDto {
+  return {
+    directMembers: counts.directMembers,
+    subtreeMembers: counts.subtreeMembers,
+    subgroups: counts.subgroups,
+  };
+}
+
+export function mapGroupDetails(group: GroupDetails): GroupDetailsResponseDto {
+  return {
+    ...mapGroup(group),
+    path: formatGroupPath(group.path),
+    pathSegments: group.path,
+    counts: mapGroupCounts(group.counts),
+  };
+}
+
 export function mapGroupNode(node: GroupNode): GroupTreeNodeDto {
   return { ...mapGroup(node), children: node.children.map(mapGroupNode) };
+}
+
+export function mapGroupDeletion(deletion: GroupDeletion): GroupDeletionResponseDto {
+  return { ...deletion };
 }

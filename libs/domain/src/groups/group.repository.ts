@@ -1,41 +1,179 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
-import { GroupEntity } from './group.entity.js';
+import { QueryFailedError } from 'typeorm';
+import type { Db } from '../database/transactions.js';
+import type { MembershipSource } from '../events/domain-event.js';
+import { GROUP_SQL } from './group.sql.js';
 
 const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
 
+// Any constant works; it only has to be the same for every process (see GROUP_SQL.lockTreeShared).
+const GROUP_TREE_LOCK_KEY = 7_463_101;
+
+/** A name is already taken under the same parent (the sibling unique constraint fired). */
 export class DuplicateSiblingNameError extends Error {}
 
+/** The parent named by an insert or move no longer exists (its foreign key fired). */
+export class MissingParentError extends Error {}
+
+export interface GroupRow {
+  id: string;
+  parentId: string | null;
+  name: string;
+  createdAt: Date;
+}
+
+export interface GroupCountsRow {
+  directMembers: number;
+  subtreeMembers: number;
+  subgroups: number;
+}
+
+export interface RemovedMembershipRow {
+  contactId: string;
+  groupId: string;
+  source: MembershipSource;
+  subtreesChanged: string[];
+}
+
+export interface MemberRow {
+  contactId: string;
+  source: MembershipSource;
+}
+
+function translate(error: unknown): never {
+  if (error instanceof QueryFailedError) {
+    const code = (error.driverError as { code?: string }).code;
+    if (code === UNIQUE_VIOLATION) throw new DuplicateSiblingNameError();
+    if (code === FOREIGN_KEY_VIOLATION) throw new MissingParentError();
+  }
+  throw error;
+}
+
+async function rows<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
+  try {
+    return (await db.query(sql, params)) as T[];
+  } catch (error) {
+    translate(error);
+  }
+}
+
+async function count(db: Db, sql: string, params: unknown[]): Promise<number> {
+  return (await rows<{ count: number }>(db, sql, params))[0]!.count;
+}
+
+/**
+ * The group tree's SQL (see group.sql.ts). Every method runs on the handle it is
+ * given, so callers choose the transaction; methods that change the tree keep the
+ * closure table in step within that same transaction.
+ */
 @Injectable()
 export class GroupRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  async exists(id: string): Promise<boolean> {
-    return this.dataSource.getRepository(GroupEntity).exists({ where: { id } });
+  async lockTree(db: Db, mode: 'shared' | 'exclusive'): Promise<void> {
+    await db.query(mode === 'shared' ? GROUP_SQL.lockTreeShared : GROUP_SQL.lockTreeExclusive, [
+      GROUP_TREE_LOCK_KEY,
+    ]);
   }
 
-  /** Inserts a group; a name already taken by a sibling raises DuplicateSiblingNameError. */
-  async insert(group: { name: string; parentId: string | null }): Promise<GroupEntity> {
-    try {
-      const rows: GroupEntity[] = await this.dataSource.query(
-        `INSERT INTO groups (parent_id, name) VALUES ($1, $2)
-         RETURNING id, parent_id AS "parentId", name, created_at AS "createdAt"`,
-        [group.parentId, group.name],
-      );
-      return rows[0]!;
-    } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-      ) {
-        throw new DuplicateSiblingNameError();
-      }
-      throw error;
-    }
+  async findById(db: Db, id: string): Promise<GroupRow | undefined> {
+    return (await rows<GroupRow>(db, GROUP_SQL.findById, [id]))[0];
   }
 
-  async findAll(): Promise<GroupEntity[]> {
-    return this.dataSource.getRepository(GroupEntity).find({ order: { name: 'ASC' } });
+  async lockById(db: Db, id: string): Promise<GroupRow | undefined> {
+    return (await rows<GroupRow>(db, GROUP_SQL.lockById, [id]))[0];
+  }
+
+  async lockSubtree(db: Db, id: string): Promise<void> {
+    await db.query(GROUP_SQL.lockSubtree, [id]);
+  }
+
+  async findAll(db: Db): Promise<GroupRow[]> {
+    return rows<GroupRow>(db, GROUP_SQL.findAll, []);
+  }
+
+  /** Inserts a group with its closure rows; a taken sibling name raises DuplicateSiblingNameError. */
+  async insert(db: Db, group: { name: string; parentId: string | null }): Promise<GroupRow> {
+    return (await rows<GroupRow>(db, GROUP_SQL.insert, [group.parentId, group.name]))[0]!;
+  }
+
+  async rename(db: Db, id: string, name: string): Promise<GroupRow> {
+    return (await rows<GroupRow>(db, GROUP_SQL.rename, [id, name]))[0]!;
+  }
+
+  /** Re-parents the group and rewrites the closure links of its whole subtree. */
+  async move(db: Db, id: string, parentId: string | null): Promise<GroupRow> {
+    const [moved] = await rows<GroupRow>(db, GROUP_SQL.setParent, [id, parentId]);
+    await count(db, GROUP_SQL.detachSubtree, [id]);
+    if (parentId !== null) await count(db, GROUP_SQL.attachSubtree, [id, parentId]);
+    return moved!;
+  }
+
+  async pathOf(db: Db, id: string): Promise<string[] | undefined> {
+    const [row] = await rows<{ path: string[] | null }>(db, GROUP_SQL.pathOf, [id]);
+    return row?.path ?? undefined;
+  }
+
+  async subtreePaths(db: Db, id: string): Promise<Map<string, string[]>> {
+    const found = await rows<{ id: string; path: string[] }>(db, GROUP_SQL.subtreePaths, [id]);
+    return new Map(found.map((row) => [row.id, row.path]));
+  }
+
+  /** The deepest group reached along the path and how many segments matched (0: none). */
+  async resolvePath(db: Db, segments: readonly string[]): Promise<{ id: string; depth: number } | undefined> {
+    return (await rows<{ id: string; depth: number }>(db, GROUP_SQL.resolvePath, [segments]))[0];
+  }
+
+  /** The group and its descendants; empty when the group does not exist. */
+  async subtreeIds(db: Db, id: string): Promise<string[]> {
+    return (await rows<{ id: string }>(db, GROUP_SQL.subtreeIds, [id])).map((row) => row.id);
+  }
+
+  async isInSubtree(db: Db, ancestorId: string, candidateId: string): Promise<boolean> {
+    return (await rows<{ inSubtree: boolean }>(db, GROUP_SQL.isInSubtree, [ancestorId, candidateId]))[0]!
+      .inSubtree;
+  }
+
+  async counts(db: Db, id: string): Promise<GroupCountsRow> {
+    return (await rows<GroupCountsRow>(db, GROUP_SQL.counts, [id]))[0]!;
+  }
+
+  async contents(db: Db, id: string): Promise<{ hasSubgroups: boolean; hasMembers: boolean }> {
+    return (await rows<{ hasSubgroups: boolean; hasMembers: boolean }>(db, GROUP_SQL.contents, [id]))[0]!;
+  }
+
+  async membershipsLeavingSubtree(db: Db, id: string): Promise<RemovedMembershipRow[]> {
+    return rows<RemovedMembershipRow>(db, GROUP_SQL.membershipsLeavingSubtree, [id]);
+  }
+
+  /** Deletes the group and all its descendants with their memberships; returns the deleted ids. */
+  async deleteSubtree(db: Db, id: string): Promise<string[]> {
+    return (await rows<{ id: string }>(db, GROUP_SQL.deleteSubtree, [id])).map((row) => row.id);
+  }
+
+  async copyMembersToParent(db: Db, id: string, parentId: string, addedBy: string): Promise<MemberRow[]> {
+    return rows<MemberRow>(db, GROUP_SQL.copyMembersToParent, [id, parentId, addedBy]);
+  }
+
+  async removeAllMembers(db: Db, id: string): Promise<MemberRow[]> {
+    return rows<MemberRow>(db, GROUP_SQL.removeAllMembers, [id]);
+  }
+
+  async siblingNameClashes(db: Db, id: string, newParentId: string | null): Promise<string[]> {
+    return (await rows<{ name: string }>(db, GROUP_SQL.siblingNameClashes, [id, newParentId])).map(
+      (row) => row.name,
+    );
+  }
+
+  /** Deletes one group whose subgroups move up to its parent; memberships must be gone already. */
+  async deleteLiftingChildren(db: Db, id: string, parentId: string | null): Promise<number> {
+    await count(db, GROUP_SQL.shortenLinksThrough, [id]);
+    await count(db, GROUP_SQL.vacateName, [id]);
+    const lifted = await count(db, GROUP_SQL.reparentChildren, [id, parentId]);
+    await rows(db, GROUP_SQL.deleteOne, [id]);
+    return lifted;
+  }
+
+  async deleteOne(db: Db, id: string): Promise<void> {
+    await rows(db, GROUP_SQL.deleteOne, [id]);
   }
 }
