@@ -37,8 +37,8 @@ describe('shipped example letters', () => {
       expect(html).toContain('@page { size: A4;');
       expect(html).toContain('.letter { position: relative; break-before: page;');
       expect(html).toContain('.letter:first-child { break-before: auto;');
-      expect(html).toContain('Dear Anna Schmidt,');
-      expect(html).toContain('Dear Jörg Müller,');
+      expect(html).toContain('Dear Erika Mustermann,');
+      expect(html).toContain('Dear Jörg Mustermann,');
       expect(html).toContain('Elbchaussee 42<br>22763 Hamburg</div>');
       expect(html).toContain('Berlin, 2. März 2026');
       expect(html).toContain('Greek island offers for 14 July 2026');
@@ -93,20 +93,20 @@ describe('print layout', () => {
 
 describe('address lines', () => {
   it('follow the postal conventions of the destination', () => {
-    const base = { firstName: 'Anna', lastName: 'Schmidt', street: 'Main Street 1' };
+    const base = { firstName: 'Erika', lastName: 'Mustermann', street: 'Main Street 1' };
     expect(addressLines({ ...base, postalCode: '10117', city: 'Berlin', country: 'DE' }, 'DE')).toEqual([
-      'Anna Schmidt',
+      'Erika Mustermann',
       'Main Street 1',
       '10117 Berlin',
     ]);
     expect(addressLines({ ...base, postalCode: '84100', city: 'Naxos', country: 'GR' }, 'DE')).toEqual([
-      'Anna Schmidt',
+      'Erika Mustermann',
       'Main Street 1',
       '84100 Naxos',
       'GREECE',
     ]);
     expect(addressLines({ ...base, postalCode: 'SW1A 1AA', city: 'London', country: 'GB' }, 'DE')).toEqual([
-      'Anna Schmidt',
+      'Erika Mustermann',
       'Main Street 1',
       'LONDON',
       'SW1A 1AA',
@@ -117,7 +117,7 @@ describe('address lines', () => {
         { companyName: 'Island Ferries SA', kind: 'company', ...base, city: 'Piraeus', country: 'GR' },
         'GR',
       ),
-    ).toEqual(['Island Ferries SA', 'Anna Schmidt', 'Main Street 1', 'Piraeus']);
+    ).toEqual(['Island Ferries SA', 'Erika Mustermann', 'Main Street 1', 'Piraeus']);
   });
 });
 

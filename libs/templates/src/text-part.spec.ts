@@ -72,7 +72,7 @@ describe('the text part made once per template', () => {
       exampleContext,
     );
     expect(template.textStrategy).toBe('per-contact');
-    expect(template.render(sampleData(0)).text).toContain('Hello Anna');
+    expect(template.render(sampleData(0)).text).toContain('Hello Erika');
     const anonymous = { ...sampleData(0), contact: { email: 'a@example.org' } };
     expect(template.render(anonymous).text).not.toContain('Hello');
   });

@@ -85,8 +85,8 @@ export function sampleData(index = 0): TemplateData {
   return {
     contact: {
       email: `traveller${index}@example.org`,
-      firstName: index % 2 === 0 ? 'Anna' : 'Jörg',
-      lastName: index % 2 === 0 ? 'Schmidt' : 'Müller',
+      firstName: index % 2 === 0 ? 'Erika' : 'Jörg',
+      lastName: 'Mustermann',
       companyName: null,
       phone: '+49 40 555 0100',
       street: 'Elbchaussee 42',
