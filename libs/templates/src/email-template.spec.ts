@@ -10,7 +10,7 @@ import {
 } from '../test-support/fixtures.js';
 import { TemplateCheckError, TemplateRenderError } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
-import { checkEmailTemplate, compileEmailTemplate } from './email-template.js';
+import { checkEmailTemplate, compileEmailTemplate, emailTemplateKey } from './email-template.js';
 import type { EmailTemplateVersion, TemplateContext } from './email-template.js';
 import { parseTemplate } from './handlebars-ast.js';
 import { createVariableSchema } from './template-data.js';
@@ -102,6 +102,19 @@ describe('shipped example emails', () => {
     const template = await compileEmailTemplate(exampleEmail('welcome'), exampleContext);
     const data = { ...sampleData(0), links: { unsubscribe: 'http://insecure.example/u' } };
     expect(() => template.render(data)).toThrow(TemplateRenderError);
+  });
+});
+
+describe('caching compiled versions', () => {
+  it('keys a version by everything its compilation reads', () => {
+    const version = exampleEmail('welcome');
+    const key = emailTemplateKey(version, exampleContext);
+    expect(emailTemplateKey({ ...version }, { ...exampleContext })).toBe(key);
+    expect(emailTemplateKey({ ...version, subject: 'Other' }, exampleContext)).not.toBe(key);
+    const newFooter = { ...examplePartials, footer: `${examplePartials['footer']} ` };
+    expect(emailTemplateKey(version, { ...exampleContext, partials: newFooter })).not.toBe(key);
+    const otherSchema = createVariableSchema([{ key: 'travelDate', type: 'text' }]);
+    expect(emailTemplateKey(version, { ...exampleContext, schema: otherSchema })).not.toBe(key);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import mjml2html from 'mjml';
 import { ExpressionChecker } from './check-expressions.js';
 import type { ExpressionSummary } from './check-expressions.js';
@@ -53,6 +54,9 @@ export interface TemplateContext {
  * font service (an outside request on every open, and a privacy issue), and
  * mj-include stays off because it reads files.
  */
+/** Bump when a change here alters what a compiled template renders. */
+const KEY_FORMAT = 'trellis-email-template/1';
+
 export const MJML_OPTIONS = Object.freeze({
   validationLevel: 'strict' as const,
   keepComments: false,
@@ -445,6 +449,28 @@ export async function checkEmailTemplate(
     );
     return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
   }
+}
+
+/**
+ * A cache key for a compiled version: the same key means the same compiled
+ * template, because it covers everything compilation reads (sources, partials,
+ * schema, limits). KEY_FORMAT is bumped when the library's output changes.
+ */
+export function emailTemplateKey(version: EmailTemplateVersion, context: TemplateContext): string {
+  const partials = Object.entries(context.partials ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        KEY_FORMAT,
+        version.subject,
+        version.preheader ?? '',
+        version.mjml,
+        partials,
+        context.schema.customFields,
+        resolveLimits(context.limits),
+      ]),
+    )
+    .digest('hex');
 }
 
 /** Compiles a version for sending; throws TemplateCheckError with the diagnostics when it does not pass. */
