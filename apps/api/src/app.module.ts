@@ -4,22 +4,23 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import {
-  ApiKeyRepository,
-  ApiKeyService,
-  createDataSourceOptions,
-} from '../../../libs/domain/src/index.js';
+import { ApiKeyRepository, ApiKeyService, createDataSourceOptions } from '../../../libs/domain/src/index.js';
 import { API_SETTINGS, type ApiSettings } from './api-settings.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 import { validationFailed } from './errors/validation.js';
+import { FieldsModule } from './fields/fields.module.js';
 import { ApiExceptionFilter } from './errors/exception.filter.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthController } from './health/health.controller.js';
 import { TemporalHealthIndicator } from './health/temporal.health.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
+import { SegmentsModule } from './segments/segments.module.js';
 import { SystemCheckService } from './system/system-check.service.js';
 import { SystemController } from './system/system.controller.js';
+import { TagsModule } from './tags/tags.module.js';
 import { TemporalClientProvider } from './temporal/temporal-client.provider.js';
+import { UsersModule } from './users/users.module.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -39,6 +40,11 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot({ ...createDataSourceOptions(settings.databaseUrl), retryAttempts: 3 }),
         TerminusModule,
+        ContactsModule,
+        TagsModule,
+        SegmentsModule,
+        FieldsModule,
+        UsersModule,
         GroupsModule,
       ],
       controllers: [HealthController, SystemController, MailboxController],
