@@ -31,6 +31,15 @@ export async function createApiApp(settings: ApiSettings): Promise<NestFastifyAp
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // While draining, answers to in-flight requests close their keep-alive connection;
+  // otherwise the server would wait out the idle timeout before it can stop.
+  let draining = false;
+  fastify.addHook('preClose', async () => {
+    draining = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
+  });
 
   const document = SwaggerModule.createDocument(
     app,
