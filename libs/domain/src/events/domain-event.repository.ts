@@ -36,11 +36,12 @@ export class DomainEventRepository {
     beforeSeq: string | undefined,
     limit: number,
   ): Promise<DomainEvent[]> {
+    // ORDER BY names the column: a bare `seq` would sort the text alias ("10" before "9").
     const rows: EventRow[] = await db.query(
       `SELECT seq::text AS seq, occurred_at AS "occurredAt", type, contact_id AS "contactId", actor, payload
        FROM domain_events
        WHERE contact_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint)
-       ORDER BY seq DESC LIMIT $3`,
+       ORDER BY domain_events.seq DESC LIMIT $3`,
       [contactId, beforeSeq ?? null, limit],
     );
     return rows;
