@@ -16,6 +16,7 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'CONTACT_FIELD_UNKNOWN':
     case 'CONTACT_FIELD_INVALID':
     case 'FIELD_DEFINITION_INVALID':
+    case 'RULE_INVALID':
       return 400;
     case 'UNAUTHORIZED':
       return 401;
@@ -25,6 +26,7 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'TAG_NOT_FOUND':
     case 'SEGMENT_NOT_FOUND':
     case 'WORKFLOW_RUN_NOT_FOUND':
+    case 'SELECTION_NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
     case 'MAIL_CATCHER_DISABLED':
       return 404;
@@ -37,6 +39,8 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'USER_EMAIL_TAKEN':
     case 'FIELD_KEY_TAKEN':
     case 'SEGMENT_NAME_TAKEN':
+    case 'SELECTION_NAME_TAKEN':
+    case 'SELECTION_IN_USE':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -45,6 +49,7 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'GROUP_PARENT_NOT_FOUND':
     case 'CONTACT_COMPANY_INVALID':
     case 'USER_NOT_FOUND':
+    case 'SELECTION_BROKEN':
       return 422;
     default:
       return assertUnreachable(code);

@@ -3,12 +3,14 @@ import { GroupEntity } from '../groups/group.entity.js';
 import { Foundation1763800000000 } from './migrations/1763800000000-foundation.js';
 import { ContactsAndGroups1763900000000 } from './migrations/1763900000000-contacts-and-groups.js';
 import { ContactSearch1763950000000 } from './migrations/1763950000000-contact-search.js';
+import { Selections1764031000000 } from './migrations/1764031000000-selections.js';
 
 export const ENTITIES = [GroupEntity];
 export const MIGRATIONS = [
   Foundation1763800000000,
   ContactsAndGroups1763900000000,
   ContactSearch1763950000000,
+  Selections1764031000000,
 ];
 
 /** The schema is owned by migrations; `synchronize` stays off everywhere. */

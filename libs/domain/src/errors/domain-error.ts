@@ -59,6 +59,17 @@ export class PaginationError extends domainErrorClass<PaginationErrorCode>('Pagi
 export type WorkflowRunErrorCode = 'WORKFLOW_RUN_NOT_FOUND';
 export class WorkflowRunError extends domainErrorClass<WorkflowRunErrorCode>('WorkflowRunError') {}
 
+/** Rule text that cannot be read or checked; `details.diagnostics` says where and why. */
+export type RuleErrorCode = 'RULE_INVALID';
+export class RuleError extends domainErrorClass<RuleErrorCode>('RuleError') {}
+
+export type SelectionErrorCode =
+  | 'SELECTION_NOT_FOUND'
+  | 'SELECTION_NAME_TAKEN'
+  | 'SELECTION_IN_USE'
+  | 'SELECTION_BROKEN';
+export class SelectionError extends domainErrorClass<SelectionErrorCode>('SelectionError') {}
+
 /** Union of every code the domain can raise; the API's mapping must cover all of them. */
 export type DomainErrorCode =
   | GroupTreeErrorCode
@@ -66,4 +77,6 @@ export type DomainErrorCode =
   | FieldSchemaErrorCode
   | LabelErrorCode
   | PaginationErrorCode
-  | WorkflowRunErrorCode;
+  | WorkflowRunErrorCode
+  | RuleErrorCode
+  | SelectionErrorCode;
