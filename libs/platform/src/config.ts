@@ -23,6 +23,8 @@ export interface TrellisConfig {
   adminKey?: string;
   logLevel: string;
   mailFrom: string;
+  /** The Chromium that prints PDF letters; absent means letters answer 503, email still works. */
+  chromiumPath: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -75,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
   if (adminKey !== undefined && adminKey.length < 24) {
     throw new ConfigError('TRELLIS_ADMIN_KEY is shorter than 24 characters');
   }
+  const chromiumPath = optional(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium';
+  if (!path.isAbsolute(chromiumPath)) {
+    throw new ConfigError(`CHROMIUM_PATH is not an absolute path (got "${chromiumPath}")`);
+  }
   return {
     databaseUrl,
     temporalAddress,
@@ -89,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
     adminKey,
     logLevel,
     mailFrom: optional(env, 'MAIL_FROM') ?? 'Trellis <no-reply@trellis.local>',
+    chromiumPath,
   };
 }

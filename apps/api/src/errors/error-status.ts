@@ -17,6 +17,7 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'CONTACT_FIELD_INVALID':
     case 'FIELD_DEFINITION_INVALID':
     case 'RULE_INVALID':
+    case 'TEMPLATE_INVALID':
       return 400;
     case 'UNAUTHORIZED':
       return 401;
@@ -29,6 +30,9 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'SELECTION_NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
     case 'MAIL_CATCHER_DISABLED':
+    case 'TEMPLATE_NOT_FOUND':
+    case 'TEMPLATE_VERSION_NOT_FOUND':
+    case 'TEMPLATE_PART_NOT_FOUND':
       return 404;
     case 'METHOD_NOT_ALLOWED':
       return 405;
@@ -41,6 +45,10 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'SEGMENT_NAME_TAKEN':
     case 'SELECTION_NAME_TAKEN':
     case 'SELECTION_IN_USE':
+    case 'TEMPLATE_NAME_TAKEN':
+    case 'TEMPLATE_NOT_PUBLISHED':
+    case 'TEMPLATE_PART_NAME_TAKEN':
+    case 'TEMPLATE_PART_IN_USE':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -50,7 +58,14 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'CONTACT_COMPANY_INVALID':
     case 'USER_NOT_FOUND':
     case 'SELECTION_BROKEN':
+    case 'TEMPLATE_KIND_MISMATCH':
+    case 'TEMPLATE_DATA_INVALID':
       return 422;
+    case 'MAIL_DELIVERY_FAILED':
+      return 502;
+    case 'MAIL_TRANSPORT_UNAVAILABLE':
+    case 'PDF_RENDERER_UNAVAILABLE':
+      return 503;
     default:
       return assertUnreachable(code);
   }

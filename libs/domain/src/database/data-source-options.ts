@@ -4,6 +4,7 @@ import { Foundation1763800000000 } from './migrations/1763800000000-foundation.j
 import { ContactsAndGroups1763900000000 } from './migrations/1763900000000-contacts-and-groups.js';
 import { ContactSearch1763950000000 } from './migrations/1763950000000-contact-search.js';
 import { Selections1764031000000 } from './migrations/1764031000000-selections.js';
+import { Templates1764271828182 } from './migrations/1764271828182-templates.js';
 
 export const ENTITIES = [GroupEntity];
 export const MIGRATIONS = [
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   ContactsAndGroups1763900000000,
   ContactSearch1763950000000,
   Selections1764031000000,
+  Templates1764271828182,
 ];
 
 /** The schema is owned by migrations; `synchronize` stays off everywhere. */

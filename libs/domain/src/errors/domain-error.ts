@@ -70,6 +70,24 @@ export type SelectionErrorCode =
   | 'SELECTION_BROKEN';
 export class SelectionError extends domainErrorClass<SelectionErrorCode>('SelectionError') {}
 
+export type TemplateErrorCode =
+  | 'TEMPLATE_INVALID'
+  | 'TEMPLATE_NOT_FOUND'
+  | 'TEMPLATE_VERSION_NOT_FOUND'
+  | 'TEMPLATE_NAME_TAKEN'
+  | 'TEMPLATE_NOT_PUBLISHED'
+  | 'TEMPLATE_KIND_MISMATCH'
+  | 'TEMPLATE_DATA_INVALID'
+  | 'TEMPLATE_PART_NOT_FOUND'
+  | 'TEMPLATE_PART_NAME_TAKEN'
+  | 'TEMPLATE_PART_IN_USE'
+  | 'MAIL_TRANSPORT_UNAVAILABLE'
+  | 'MAIL_DELIVERY_FAILED';
+export class TemplateError extends domainErrorClass<TemplateErrorCode>('TemplateError') {}
+
+export type LetterErrorCode = 'PDF_RENDERER_UNAVAILABLE';
+export class LetterError extends domainErrorClass<LetterErrorCode>('LetterError') {}
+
 /** Union of every code the domain can raise; the API's mapping must cover all of them. */
 export type DomainErrorCode =
   | GroupTreeErrorCode
@@ -79,4 +97,6 @@ export type DomainErrorCode =
   | PaginationErrorCode
   | WorkflowRunErrorCode
   | RuleErrorCode
-  | SelectionErrorCode;
+  | SelectionErrorCode
+  | TemplateErrorCode
+  | LetterErrorCode;
