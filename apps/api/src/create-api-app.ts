@@ -14,6 +14,8 @@ const REQUEST_ID_PATTERN = /^[\w.:-]{1,100}$/;
 export async function createApiApp(settings: ApiSettings): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // Path parameters carry names (tags), up to 100 characters that URL-encode to 12 bytes each.
+    maxParamLength: 1200,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
       const incoming = request.headers[REQUEST_ID_HEADER];
