@@ -54,9 +54,19 @@ describe('custom field schema', () => {
   it('refuses inconsistent definitions with 400 FIELD_DEFINITION_INVALID', async () => {
     const noOptions = await api.call('POST', '/v1/fields', { key: key(), label: 'E', type: 'enum' });
     expect(expectError(noOptions, 400, 'FIELD_DEFINITION_INVALID').details.field).toBe('options');
-    const textOptions = await api.call('POST', '/v1/fields', { key: key(), label: 'T', type: 'text', options: ['a'] });
+    const textOptions = await api.call('POST', '/v1/fields', {
+      key: key(),
+      label: 'T',
+      type: 'text',
+      options: ['a'],
+    });
     expectError(textOptions, 400, 'FIELD_DEFINITION_INVALID');
-    const duplicates = await api.call('POST', '/v1/fields', { key: key(), label: 'E', type: 'enum', options: ['a', 'a'] });
+    const duplicates = await api.call('POST', '/v1/fields', {
+      key: key(),
+      label: 'E',
+      type: 'enum',
+      options: ['a', 'a'],
+    });
     expectError(duplicates, 400, 'FIELD_DEFINITION_INVALID');
   });
 

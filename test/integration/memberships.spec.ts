@@ -31,7 +31,9 @@ describe('group memberships', () => {
     (await timelineOf(api, contactId))
       .filter((event) => event.type.endsWith('_group'))
       .reverse()
-      .map((event) => ({ type: event.type, ...event.payload }));
+      .map(
+        (event) => ({ type: event.type, ...event.payload }) as { type: string; subtreesChanged?: string[] },
+      );
 
   it('adds a contact to a group, recording when, by whom and from where', async () => {
     const [start, greece] = await newGroupChain(api, 'Start', 'Greece');
@@ -116,7 +118,7 @@ describe('group memberships', () => {
     expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200]);
     const events = await membershipEvents(person.id);
     expect(events).toHaveLength(4);
-    expect(events.filter((event) => (event.subtreesChanged as string[]).includes(x.id))).toHaveLength(1);
+    expect(events.filter((event) => event.subtreesChanged!.includes(x.id))).toHaveLength(1);
     expect(events[0]!.subtreesChanged).toContain(x.id);
   });
 

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { expectError, newPerson, openTestApi, type TestApi, timelineOf, unique } from './contacts/crm-factories.js';
+import {
+  expectError,
+  newPerson,
+  openTestApi,
+  type TestApi,
+  timelineOf,
+  unique,
+} from './contacts/crm-factories.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -23,7 +30,10 @@ describe('segments', () => {
   it('creates, reads, renames and lists segments', async () => {
     const segment = await newSegment();
     expect(segment).toMatchObject({ description: 'Trade fair', memberCount: 0 });
-    const renamed = await api.call('PATCH', `/v1/segments/${segment.id}`, { name: `${segment.name} 2`, description: null });
+    const renamed = await api.call('PATCH', `/v1/segments/${segment.id}`, {
+      name: `${segment.name} 2`,
+      description: null,
+    });
     expect(renamed.json()).toMatchObject({ name: `${segment.name} 2`, description: null });
     expect((await api.call('GET', `/v1/segments/${segment.id}`)).json().name).toBe(`${segment.name} 2`);
 
@@ -62,14 +72,19 @@ describe('segments', () => {
     let cursor: string | null = null;
     do {
       const page: { items: { contact: { id: string } }[]; nextCursor: string | null } = (
-        await api.call('GET', `/v1/segments/${segment.id}/members?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        await api.call(
+          'GET',
+          `/v1/segments/${segment.id}/members?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        )
       ).json();
       members.push(...page.items.map((item) => item.contact.id));
       cursor = page.nextCursor;
     } while (cursor);
     expect(members).toEqual([a.id, b.id, c.id].sort());
 
-    const removed = await api.call('DELETE', `/v1/segments/${segment.id}/members`, { contactIds: [a.id, a.id] });
+    const removed = await api.call('DELETE', `/v1/segments/${segment.id}/members`, {
+      contactIds: [a.id, a.id],
+    });
     expect(removed.json()).toEqual({ processed: 1, unchanged: 0, notFound: [] });
     expect((await api.call('GET', `/v1/segments/${segment.id}`)).json().memberCount).toBe(2);
     expect((await timelineOf(api, a.id)).map((event) => event.type)).toEqual([
@@ -109,7 +124,11 @@ describe('segments', () => {
       400,
       'VALIDATION_FAILED',
     );
-    expectError(await api.call('POST', `/v1/segments/${segment.id}/members`, { contactIds: [] }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await api.call('POST', `/v1/segments/${segment.id}/members`, { contactIds: [] }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await api.call('GET', `/v1/segments/${segment.id}/members?cursor=x`), 400, 'CURSOR_INVALID');
     expectError(await api.call('GET', '/v1/segments/not-a-uuid'), 400, 'VALIDATION_FAILED');
   });

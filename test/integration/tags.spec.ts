@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { expectError, newPerson, openTestApi, type TestApi, timelineOf, unique } from './contacts/crm-factories.js';
+import {
+  expectError,
+  newPerson,
+  openTestApi,
+  type TestApi,
+  timelineOf,
+  unique,
+} from './contacts/crm-factories.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -14,13 +21,14 @@ describe('tags', () => {
     await api.app.close();
   });
 
-  const tagUrl = (contactId: string, name: string) => `/v1/contacts/${contactId}/tags/${encodeURIComponent(name)}`;
+  const tagUrl = (contactId: string, name: string) =>
+    `/v1/contacts/${contactId}/tags/${encodeURIComponent(name)}`;
 
   async function allTags(): Promise<{ id: string; name: string; contacts: number }[]> {
-    const tags = [];
+    const tags: { id: string; name: string; contacts: number }[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: []; nextCursor: string | null } = (
+      const page: { items: typeof tags; nextCursor: string | null } = (
         await api.call('GET', `/v1/tags?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
       ).json();
       tags.push(...page.items);
@@ -37,7 +45,9 @@ describe('tags', () => {
     const tags = (await api.call('GET', `/v1/contacts/${person.id}/tags`)).json().items;
     expect(tags).toEqual([{ id: expect.any(String), name }]);
     const tagged = (await timelineOf(api, person.id)).filter((event) => event.type === 'contact.tagged');
-    expect(tagged).toEqual([expect.objectContaining({ actor: 'admin', payload: { tagId: tags[0].id, tag: name } })]);
+    expect(tagged).toEqual([
+      expect.objectContaining({ actor: 'admin', payload: { tagId: tags[0].id, tag: name } }),
+    ]);
   });
 
   it('untags a contact; untagging again is a no-op', async () => {

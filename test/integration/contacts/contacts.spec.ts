@@ -181,7 +181,10 @@ describe('contacts', () => {
         [date.key, '2023-02-29'],
         [choice.key, 'c'],
       ] as const) {
-        const response = await api.call('POST', '/v1/contacts', { email: uniqueEmail(), custom: { [key]: value } });
+        const response = await api.call('POST', '/v1/contacts', {
+          email: uniqueEmail(),
+          custom: { [key]: value },
+        });
         expect(expectError(response, 400, 'CONTACT_FIELD_INVALID').details.field).toBe(`custom.${key}`);
       }
     });
@@ -226,7 +229,7 @@ describe('contacts', () => {
       expect((await timelineOf(api, person.id)).map((event) => event.type)).toEqual(['contact.created']);
     });
 
-    it('refuses another person\'s email ignoring case, and leaves no event', async () => {
+    it("refuses another person's email ignoring case, and leaves no event", async () => {
       const first = await newPerson(api);
       const second = await newPerson(api);
       const response = await api.call('PATCH', `/v1/contacts/${second.id}`, {
@@ -236,7 +239,7 @@ describe('contacts', () => {
       expect(await timelineOf(api, second.id)).toHaveLength(1);
     });
 
-    it('refuses clearing a person\'s email', async () => {
+    it("refuses clearing a person's email", async () => {
       const person = await newPerson(api);
       const response = await api.call('PATCH', `/v1/contacts/${person.id}`, { email: null });
       expectError(response, 400, 'CONTACT_EMAIL_REQUIRED');
@@ -291,7 +294,9 @@ describe('contacts', () => {
       await api.call('PUT', `/v1/contacts/${inStart.id}/groups/${start!.id}`);
       await api.call('PUT', `/v1/contacts/${inGreece.id}/groups/${greece!.id}`);
       const ids = async (query: string) =>
-        (await api.call('GET', `/v1/contacts?${query}`)).json().items.map((contact: { id: string }) => contact.id);
+        (await api.call('GET', `/v1/contacts?${query}`))
+          .json()
+          .items.map((contact: { id: string }) => contact.id);
 
       expect(new Set(await ids(`groupId=${start!.id}`))).toEqual(new Set([inStart.id, inGreece.id]));
       expect(await ids(`groupId=${start!.id}&includeSubgroups=false`)).toEqual([inStart.id]);
@@ -300,7 +305,9 @@ describe('contacts', () => {
       const tag = unique('Beach');
       await api.call('PUT', `/v1/contacts/${inGreece.id}/tags/${encodeURIComponent(tag)}`);
       expect(await ids(`tag=${encodeURIComponent(tag.toUpperCase())}`)).toEqual([inGreece.id]);
-      expect(await ids(`tag=${encodeURIComponent(tag)}&groupId=${start!.id}&includeSubgroups=false`)).toEqual([]);
+      expect(await ids(`tag=${encodeURIComponent(tag)}&groupId=${start!.id}&includeSubgroups=false`)).toEqual(
+        [],
+      );
     });
 
     it('answers 404 GROUP_NOT_FOUND for an unknown group filter', async () => {
@@ -308,7 +315,9 @@ describe('contacts', () => {
     });
 
     it('refuses a bad cursor, a forged one and a bad limit', async () => {
-      const forged = Buffer.from(JSON.stringify({ l: 'contacts', k: ['yesterday', 'x'] })).toString('base64url');
+      const forged = Buffer.from(JSON.stringify({ l: 'contacts', k: ['yesterday', 'x'] })).toString(
+        'base64url',
+      );
       const otherListing = Buffer.from(JSON.stringify({ l: 'tags', k: ['a'] })).toString('base64url');
       for (const cursor of ['garbage', forged, otherListing]) {
         const response = await api.call('GET', `/v1/contacts?cursor=${cursor}`);
@@ -316,7 +325,11 @@ describe('contacts', () => {
       }
       const limit = expectError(await api.call('GET', '/v1/contacts?limit=0'), 400, 'VALIDATION_FAILED');
       expect(fieldsOf(limit)).toEqual(['limit']);
-      const flag = expectError(await api.call('GET', '/v1/contacts?includeSubgroups=yes'), 400, 'VALIDATION_FAILED');
+      const flag = expectError(
+        await api.call('GET', '/v1/contacts?includeSubgroups=yes'),
+        400,
+        'VALIDATION_FAILED',
+      );
       expect(fieldsOf(flag)).toEqual(['includeSubgroups']);
     });
   });
@@ -349,7 +362,11 @@ describe('contacts', () => {
 
       const groups = (await api.call('GET', `/v1/contacts/${id}/groups`)).json().items;
       expect(groups.map((membership: { groupId: string }) => membership.groupId)).toEqual([greece!.id]);
-      expect(groups[0]).toMatchObject({ groupPath: [travel!.name, 'Greece'], addedBy: 'admin', source: 'api' });
+      expect(groups[0]).toMatchObject({
+        groupPath: [travel!.name, 'Greece'],
+        addedBy: 'admin',
+        source: 'api',
+      });
       expect((await timelineOf(api, id)).map((event) => event.type).reverse()).toEqual([
         'contact.created',
         'contact.added_to_group',
@@ -360,7 +377,12 @@ describe('contacts', () => {
 
     it('writes no event for a repeated identical upsert', async () => {
       const [travel] = await newGroupChain(api, 'Travel offers', 'Greece');
-      const body = { email: uniqueEmail(), firstName: 'Same', groups: [`${travel!.name}/Greece`], tags: ['x'] };
+      const body = {
+        email: uniqueEmail(),
+        firstName: 'Same',
+        groups: [`${travel!.name}/Greece`],
+        tags: ['x'],
+      };
       const id = (await api.call('POST', '/v1/contacts/upsert', body)).json().contact.id;
       const before = await timelineOf(api, id);
       expect((await api.call('POST', '/v1/contacts/upsert', body)).statusCode).toBe(200);
@@ -409,7 +431,8 @@ describe('contacts', () => {
         groups: [`${root!.name}/Sun\\/Sea`],
       });
       expect(response.statusCode).toBe(201);
-      const groups = (await api.call('GET', `/v1/contacts/${response.json().contact.id}/groups`)).json().items;
+      const groups = (await api.call('GET', `/v1/contacts/${response.json().contact.id}/groups`)).json()
+        .items;
       expect(groups[0].groupPath).toEqual([root!.name, 'Sun/Sea']);
     });
 
@@ -421,7 +444,9 @@ describe('contacts', () => {
     it('creates one person when the same new email is upserted concurrently', async () => {
       const email = uniqueEmail('race');
       const responses = await Promise.all(
-        Array.from({ length: 5 }, () => api.call('POST', '/v1/contacts/upsert', { email, firstName: 'Race' })),
+        Array.from({ length: 5 }, () =>
+          api.call('POST', '/v1/contacts/upsert', { email, firstName: 'Race' }),
+        ),
       );
       expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
       expect(new Set(responses.map((response) => response.json().contact.id)).size).toBe(1);
@@ -445,7 +470,13 @@ describe('contacts', () => {
       expectError(await api.call('GET', `/v1/contacts/${person.id}`), 404, 'CONTACT_NOT_FOUND');
       const timeline = await timelineOf(api, person.id);
       expect(timeline).toEqual([
-        { seq: expect.any(String), type: 'contact.deleted', actor: 'admin', occurredAt: expect.any(String), payload: {} },
+        {
+          seq: expect.any(String),
+          type: 'contact.deleted',
+          actor: 'admin',
+          occurredAt: expect.any(String),
+          payload: {},
+        },
       ]);
       expect(JSON.stringify(timeline)).not.toMatch(/Erika|Mustermann|Köln|example\.com/);
       expect((await api.call('GET', `/v1/contacts?groupId=${start!.id}`)).json().items).toEqual([]);

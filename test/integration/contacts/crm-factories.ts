@@ -75,7 +75,9 @@ export interface ContactJson {
 }
 
 export async function newPerson(api: TestApi, fields: Record<string, unknown> = {}): Promise<ContactJson> {
-  return created(await api.call('POST', '/v1/contacts', { email: uniqueEmail(), firstName: 'Anna', ...fields }));
+  return created(
+    await api.call('POST', '/v1/contacts', { email: uniqueEmail(), firstName: 'Anna', ...fields }),
+  );
 }
 
 export async function newCompany(api: TestApi, fields: Record<string, unknown> = {}): Promise<ContactJson> {

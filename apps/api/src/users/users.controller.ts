@@ -2,7 +2,6 @@ import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserService } from '../../../../libs/domain/src/index.js';
 import { PageQueryDto } from '../contacts/page.dto.js';
-import { UuidParam } from '../contacts/uuid-param.js';
 import { CreateUserDto, mapUser, UserPageDto, UserResponseDto } from './users.dto.js';
 
 @ApiTags('users')
@@ -24,12 +23,5 @@ export class UsersController {
   async list(@Query() query: PageQueryDto): Promise<UserPageDto> {
     const page = await this.users.list(query);
     return { items: page.items.map(mapUser), nextCursor: page.nextCursor };
-  }
-
-  @Get(':id')
-  @ApiOperation({ summary: 'One user' })
-  @ApiOkResponse({ type: UserResponseDto })
-  async get(@UuidParam('id') id: string): Promise<UserResponseDto> {
-    return mapUser(await this.users.get(id));
   }
 }

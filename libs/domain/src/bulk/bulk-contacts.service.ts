@@ -95,7 +95,11 @@ export class BulkContactsService {
       case 'untag':
         return this.tags.untagContactsWithin(db, { contactIds, name: command.tag!, actor });
       case 'setResponsibleUser':
-        return this.contacts.setResponsibleUserWithin(db, { contactIds, userId: command.userId ?? null, actor });
+        return this.contacts.setResponsibleUserWithin(db, {
+          contactIds,
+          userId: command.userId ?? null,
+          actor,
+        });
       case 'addToSegment':
         return this.segments.addMembersWithin(db, { segmentId: command.segmentId!, contactIds, actor });
       case 'delete': {

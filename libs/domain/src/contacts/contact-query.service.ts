@@ -26,8 +26,7 @@ export class ContactQueryService {
   async list(filter: ContactListFilter, request: PageRequest): Promise<Page<Contact>> {
     const limit = pageSize(request.limit);
     const after = decodeTypedCursor('contacts', request.cursor, ['timestamp', 'uuid']) as
-      | [string, string]
-      | undefined;
+      [string, string] | undefined;
     const db = this.transactions.pool;
     if (filter.groupId && (await this.memberships.existingGroups(db, [filter.groupId])).length === 0) {
       throw new GroupTreeError('GROUP_NOT_FOUND', `no group ${filter.groupId}`, {

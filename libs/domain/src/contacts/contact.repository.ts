@@ -54,7 +54,11 @@ function emailTaken(email: unknown): ContactError {
 @Injectable()
 export class ContactRepository {
   async find(db: Db, id: string): Promise<Contact | undefined> {
-    const rows = await queryRows<Contact>(db, `SELECT ${CONTACT_COLUMNS('c')} FROM contacts c WHERE c.id = $1`, [id]);
+    const rows = await queryRows<Contact>(
+      db,
+      `SELECT ${CONTACT_COLUMNS('c')} FROM contacts c WHERE c.id = $1`,
+      [id],
+    );
     return rows[0];
   }
 
@@ -130,7 +134,8 @@ export class ContactRepository {
       );
       return rows[0];
     } catch (error) {
-      if (violatedConstraint(error, '23505') === 'contacts_person_email_unique') throw emailTaken(fields.email);
+      if (violatedConstraint(error, '23505') === 'contacts_person_email_unique')
+        throw emailTaken(fields.email);
       throw error;
     }
   }
@@ -160,7 +165,8 @@ export class ContactRepository {
       );
       return rows[0]!;
     } catch (error) {
-      if (violatedConstraint(error, '23505') === 'contacts_person_email_unique') throw emailTaken(fields.email);
+      if (violatedConstraint(error, '23505') === 'contacts_person_email_unique')
+        throw emailTaken(fields.email);
       throw error;
     }
   }
@@ -183,10 +189,7 @@ export class ContactRepository {
   }
 
   /** Persons of these companies lose the link; returns who lost which company. */
-  async detachFromCompanies(
-    db: Db,
-    companyIds: string[],
-  ): Promise<{ id: string; companyId: string }[]> {
+  async detachFromCompanies(db: Db, companyIds: string[]): Promise<{ id: string; companyId: string }[]> {
     const persons = await queryRows<{ id: string; companyId: string }>(
       db,
       `SELECT id, company_id AS "companyId" FROM contacts
@@ -220,7 +223,9 @@ export class ContactRepository {
       return `$${values.length}`;
     };
     if (after) {
-      conditions.push(`(c.created_at, c.id) < (${parameter(after[0])}::timestamptz, ${parameter(after[1])}::uuid)`);
+      conditions.push(
+        `(c.created_at, c.id) < (${parameter(after[0])}::timestamptz, ${parameter(after[1])}::uuid)`,
+      );
     }
     if (filter.q) {
       const pattern = parameter(likePattern(filter.q));

@@ -110,7 +110,13 @@ export class ContactService {
     if (input.kind === 'person' && !prepared.fields.email) {
       throw new ContactError('CONTACT_EMAIL_REQUIRED', 'a person needs an email address', { field: 'email' });
     }
-    const contact = await this.contacts.insert(db, input.kind, prepared.fields, prepared.custom ?? {}, options);
+    const contact = await this.contacts.insert(
+      db,
+      input.kind,
+      prepared.fields,
+      prepared.custom ?? {},
+      options,
+    );
     if (!contact) return undefined;
     await this.events.append(db, [
       {
@@ -166,14 +172,12 @@ export class ContactService {
       const detached = await this.contacts.detachFromCompanies(db, existing);
       await this.events.append(
         db,
-        detached.map(
-          (person): NewDomainEvent => ({
-            type: 'contact.updated',
-            contactId: person.id,
-            actor,
-            payload: { changes: { companyId: { from: person.companyId, to: null } } },
-          }),
-        ),
+        detached.map((person): NewDomainEvent => ({
+          type: 'contact.updated',
+          contactId: person.id,
+          actor,
+          payload: { changes: { companyId: { from: person.companyId, to: null } } },
+        })),
       );
       for (const id of existing) await this.events.eraseContactHistory(db, id);
       await this.contacts.delete(db, existing);

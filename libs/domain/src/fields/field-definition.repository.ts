@@ -17,7 +17,11 @@ export class FieldDefinitionRepository {
     );
   }
 
-  async find(db: Db, key: string, lock: 'share' | 'update' | 'none' = 'none'): Promise<FieldDefinition | undefined> {
+  async find(
+    db: Db,
+    key: string,
+    lock: 'share' | 'update' | 'none' = 'none',
+  ): Promise<FieldDefinition | undefined> {
     const suffix = lock === 'share' ? 'FOR SHARE' : lock === 'update' ? 'FOR UPDATE' : '';
     const rows = await queryRows<FieldDefinition>(
       db,

@@ -60,7 +60,8 @@ export class FieldSchemaService {
     if (!KEY_SHAPE.test(input.key)) {
       throw invalid('key', 'a key starts with a-z and has up to 63 characters of a-z, 0-9 and _');
     }
-    if (!FIELD_TYPES.includes(input.type)) throw invalid('type', `type must be one of ${FIELD_TYPES.join(', ')}`);
+    if (!FIELD_TYPES.includes(input.type))
+      throw invalid('type', `type must be one of ${FIELD_TYPES.join(', ')}`);
     const label = input.label.trim();
     if (label.length === 0) throw invalid('label', 'label must not be blank');
     const options = checkOptions(input.type, input.options ?? []);
@@ -96,7 +97,7 @@ export class FieldSchemaService {
   /** Deletes the field and its values; each contact that held one gets a contact.updated event. */
   async delete(key: string, actor: string): Promise<void> {
     await this.transactions.run(async (db) => {
-      (await this.fields.find(db, key, 'update')) ?? this.notFound(key);
+      if (!(await this.fields.find(db, key, 'update'))) this.notFound(key);
       const held = await this.fields.removeValues(db, key);
       await this.fields.delete(db, key);
       await this.events.append(

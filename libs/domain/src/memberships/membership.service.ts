@@ -59,7 +59,9 @@ export class MembershipService {
   }
 
   /** Adds one contact to one group; false when it already was a member (no event then). */
-  async add(command: Omit<MembershipCommand, 'groupIds' | 'lockHeld'> & { groupId: string }): Promise<boolean> {
+  async add(
+    command: Omit<MembershipCommand, 'groupIds' | 'lockHeld'> & { groupId: string },
+  ): Promise<boolean> {
     const changes = await this.transactions.run((db) =>
       this.addWithin(db, { ...command, groupIds: [command.groupId] }),
     );
@@ -100,7 +102,12 @@ export class MembershipService {
       groupIds.map((groupId) => ({ contactId: command.contactId, groupId })),
     );
     // Leaving X happens with the last removal below X, so later removals claim shared ancestors.
-    return this.record(db, claimInOrder(deleted.toReversed()).toReversed(), 'contact.removed_from_group', command);
+    return this.record(
+      db,
+      claimInOrder(deleted.toReversed()).toReversed(),
+      'contact.removed_from_group',
+      command,
+    );
   }
 
   /** Many contacts into one group (bulk actions, imports), in one statement per step. */
@@ -122,7 +129,10 @@ export class MembershipService {
         return parseGroupPath(path);
       } catch (error) {
         if (error instanceof GroupTreeError) {
-          throw new GroupTreeError(error.code, error.message, { ...error.details, field: `${field}[${index}]` });
+          throw new GroupTreeError(error.code, error.message, {
+            ...error.details,
+            field: `${field}[${index}]`,
+          });
         }
         throw error;
       }
@@ -177,7 +187,10 @@ export class MembershipService {
     const found = new Set(await this.memberships.existingGroups(db, groupIds, { lock: true }));
     const missing = groupIds.find((id) => !found.has(id));
     if (missing) {
-      throw new GroupTreeError('GROUP_NOT_FOUND', `no group ${missing}`, { field: 'groupId', groupId: missing });
+      throw new GroupTreeError('GROUP_NOT_FOUND', `no group ${missing}`, {
+        field: 'groupId',
+        groupId: missing,
+      });
     }
   }
 

@@ -40,7 +40,11 @@ export class SegmentRepository {
    * Locks the segment row: `share` keeps it in place while members are added or
    * removed, `update` holds off those changes while it is renamed or deleted.
    */
-  async lock(db: Db, id: string, mode: 'share' | 'update'): Promise<{ id: string; name: string } | undefined> {
+  async lock(
+    db: Db,
+    id: string,
+    mode: 'share' | 'update',
+  ): Promise<{ id: string; name: string } | undefined> {
     const rows = await queryRows<{ id: string; name: string }>(
       db,
       `SELECT id, name FROM segments WHERE id = $1 ${mode === 'share' ? 'FOR KEY SHARE' : 'FOR UPDATE'}`,

@@ -68,7 +68,11 @@ export class SegmentService {
     return toPage(rows, limit, 'segment-members', (member) => [member.contact.id]);
   }
 
-  async addMembers(command: { segmentId: string; contactIds: string[]; actor: string }): Promise<BulkLabelResult> {
+  async addMembers(command: {
+    segmentId: string;
+    contactIds: string[];
+    actor: string;
+  }): Promise<BulkLabelResult> {
     return this.transactions.run((db) => this.addMembersWithin(db, command));
   }
 

@@ -92,7 +92,9 @@ export class TagService {
       command.actor,
     );
     const added = new Set(attached.map((pair) => pair.tagId));
-    const newTags = [...new Map(tags.filter((tag) => added.has(tag.id)).map((tag) => [tag.id, tag])).values()];
+    const newTags = [
+      ...new Map(tags.filter((tag) => added.has(tag.id)).map((tag) => [tag.id, tag])).values(),
+    ];
     await this.events.append(
       db,
       newTags.map((tag) => ({

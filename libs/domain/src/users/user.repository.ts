@@ -26,11 +26,6 @@ export class UserRepository {
     }
   }
 
-  async find(db: Db, id: string): Promise<User | undefined> {
-    const rows = await queryRows<User>(db, `SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
-    return rows[0];
-  }
-
   /** Key-share locks the user so it cannot vanish before the caller's transaction commits. */
   async lockExisting(db: Db, id: string): Promise<boolean> {
     const rows = await queryRows(db, 'SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE', [id]);

@@ -22,15 +22,10 @@ export class UserService {
     return this.users.insert(this.transactions.pool, { name: input.name.trim(), email });
   }
 
-  async get(id: string): Promise<User> {
-    const user = await this.users.find(this.transactions.pool, id);
-    if (!user) throw new ContactError('USER_NOT_FOUND', `no user ${id}`, { userId: id });
-    return user;
-  }
-
   async list(request: PageRequest): Promise<Page<User>> {
     const limit = pageSize(request.limit);
-    const after = decodeTypedCursor('users', request.cursor, ['text', 'uuid']) as [string, string] | undefined;
+    const after = decodeTypedCursor('users', request.cursor, ['text', 'uuid']) as
+      [string, string] | undefined;
     const rows = await this.users.list(this.transactions.pool, after, limit + 1);
     return toPage(rows, limit, 'users', (user) => [user.name, user.id]);
   }
