@@ -68,5 +68,38 @@ function installTemporalTools() {
   writeFileSync(stampFile, `${wanted}\n`);
 }
 
+function commandExists(command) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// PDF letters print through Debian's Chromium; tests read PDFs with pdftotext (poppler-utils).
+// Email works without either, so a machine that cannot install them only gets a note.
+function installPrintTools() {
+  const chromiumPath = process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
+  const missing = [];
+  if (!existsSync(chromiumPath)) missing.push('chromium');
+  if (!commandExists('pdftotext')) missing.push('poppler-utils');
+  if (missing.length === 0) return;
+  const note = `${missing.join(' and ')} not installed: PDF letters answer 503 PDF_RENDERER_UNAVAILABLE (email is unaffected)`;
+  if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
+    say(`${note}; install them with: apt-get install -y ${missing.join(' ')}`);
+    return;
+  }
+  say(`installing ${missing.join(' and ')} with apt-get`);
+  try {
+    const options = { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+    execFileSync('apt-get', ['update'], options);
+    execFileSync('apt-get', ['install', '-y', ...missing], options);
+  } catch {
+    say(`${note}; apt-get failed, see above`);
+  }
+}
+
 checkNode();
 installTemporalTools();
+installPrintTools();
