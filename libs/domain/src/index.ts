@@ -36,3 +36,6 @@ export * from './users/user.repository.js';
 export * from './users/user.service.js';
 export * from './bulk/bulk-contacts.service.js';
 export * from './timeline/timeline.service.js';
+export * from './automation/wall-clock.js';
+export * from './automation/sequence-entry.js';
+export * from './deliveries/delivery.js';

@@ -1,1 +1,2 @@
 export { testMailWorkflow } from './test-mail.workflow.js';
+export { followUpSequenceWorkflow } from './follow-up-sequence.workflow.js';

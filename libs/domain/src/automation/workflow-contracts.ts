@@ -1,10 +1,13 @@
 // The names and payloads shared by whoever starts a workflow (the API) and the
 // worker that runs it. Pure: workflow bundles may import this file.
 
+import type { StepDefinition } from '../../../rules/src/index.js';
+
 export const AUTOMATION_TASK_QUEUE = 'trellis-automation';
 
 export const WORKFLOW_TYPES = {
   testMail: 'testMailWorkflow',
+  followUpSequence: 'followUpSequenceWorkflow',
 } as const;
 
 export interface TestMailWorkflowInput {
@@ -24,4 +27,82 @@ export interface SendMailRequest {
   subject: string;
   text: string;
   html?: string;
+}
+
+// ---- Follow-up sequences -------------------------------------------------------
+
+export const FOLLOW_UP_SIGNALS = {
+  /** Ends the sequence before its next step; payload FollowUpStopRequest. */
+  stop: 'followUpStop',
+} as const;
+
+export const FOLLOW_UP_QUERIES = {
+  /** Current step and next wake-up; answers FollowUpStatus. */
+  status: 'followUpStatus',
+} as const;
+
+/** The workflow input's shape version; a new shape gets a new number and a patched() branch. */
+export const FOLLOW_UP_INPUT_VERSION = 1;
+
+export interface FollowUpSequenceDefinition {
+  name: string;
+  steps: StepDefinition[];
+}
+
+export interface FollowUpSequenceInput {
+  definitionVersion: typeof FOLLOW_UP_INPUT_VERSION;
+  /** The automation version the definition came from: a running entry stays on it. */
+  automationVersionId: string;
+  sequence: FollowUpSequenceDefinition;
+  contactId: string;
+  /** Identifies this entry of the contact into the sequence (deterministic; see followUpWorkflowId). */
+  entryId: string;
+  /** The group whose trigger started the sequence. */
+  startGroupId?: string;
+  /** Stop when the contact leaves the start group's subtree. */
+  exitOnLeavingStartGroup?: boolean;
+  /** Set by continue-as-new: the step to resume at and how many runs came before. */
+  resume?: { stepIndex: number; run: number };
+}
+
+export type FollowUpStopReason = 'trigger' | 'unsubscribed' | 'deleted' | 'leftStartGroup' | 'manual';
+
+export interface FollowUpStopRequest {
+  reason: FollowUpStopReason;
+  /** For leftStartGroup: the groups whose subtree the contact left. */
+  groupIds?: string[];
+}
+
+export type FollowUpState = 'running' | 'waiting' | 'completed' | 'stopped';
+
+export interface FollowUpStatus {
+  sequence: string;
+  automationVersionId: string;
+  state: FollowUpState;
+  /** Index of the step running or waited on; steps.length once finished. */
+  stepIndex: number;
+  stepType: StepDefinition['type'] | null;
+  /** ISO 8601 UTC; set while a wait runs. */
+  nextWakeUpAt: string | null;
+  stopReason: FollowUpStopReason | 'stopCondition' | null;
+}
+
+export interface FollowUpResult {
+  state: 'completed' | 'stopped';
+  stopReason: FollowUpStopReason | 'stopCondition' | null;
+  /** Steps that ran across all runs of this entry. */
+  lastStepIndex: number;
+}
+
+/**
+ * One workflow per (sequence, contact, entry): a redelivered trigger event derives
+ * the same id, and Temporal refuses to start it twice.
+ */
+export function followUpWorkflowId(sequence: string, contactId: string, entryId: string): string {
+  return `follow-up/${encodeURIComponent(sequence)}/${contactId}/${entryId}`;
+}
+
+/** Actor of changes a follow-up makes: the relay reads the entry back from it (loop guard). */
+export function followUpActor(workflowId: string): string {
+  return `automation:${workflowId}`;
 }
