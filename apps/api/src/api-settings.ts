@@ -10,4 +10,10 @@ export interface ApiSettings {
   logLevel: string;
   /** Present when SMTP_URL is unset and this process runs the catcher. */
   mailCatcher?: MailCatcher;
+  /** Where mail the API sends itself (template test sends) goes; unset means the mail catcher. */
+  smtpUrl?: string;
+  /** Sender of that mail; DEFAULT_MAIL_FROM when unset. */
+  mailFrom?: string;
+  /** Chromium for PDF letters; DEFAULT_CHROMIUM_PATH when unset. */
+  chromiumPath?: string;
 }

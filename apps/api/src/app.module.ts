@@ -13,6 +13,7 @@ import { FieldsModule } from './fields/fields.module.js';
 import { ApiExceptionFilter } from './errors/exception.filter.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthController } from './health/health.controller.js';
+import { LettersModule } from './letters/letters.module.js';
 import { TemporalHealthIndicator } from './health/temporal.health.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -21,6 +22,7 @@ import { SelectionsModule } from './selections/selections.module.js';
 import { SystemCheckService } from './system/system-check.service.js';
 import { SystemController } from './system/system.controller.js';
 import { TagsModule } from './tags/tags.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { TemporalClientProvider } from './temporal/temporal-client.provider.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -48,6 +50,8 @@ export class AppModule {
         FieldsModule,
         UsersModule,
         GroupsModule,
+        TemplatesModule.forRoot(settings),
+        LettersModule.forRoot(settings),
         RulesModule,
         SelectionsModule,
       ],

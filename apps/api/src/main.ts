@@ -31,6 +31,9 @@ async function bootstrap(): Promise<void> {
     temporalUiUrl: services.temporalUiUrl,
     logLevel: config.logLevel,
     mailCatcher,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    chromiumPath: config.chromiumPath,
   });
   const logger = app.get(Logger);
   onShutdownSignal(

@@ -27,6 +27,9 @@ export interface TrellisConfig {
   chromiumPath: string;
 }
 
+export const DEFAULT_MAIL_FROM = 'Trellis <no-reply@trellis.local>';
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -77,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
   if (adminKey !== undefined && adminKey.length < 24) {
     throw new ConfigError('TRELLIS_ADMIN_KEY is shorter than 24 characters');
   }
-  const chromiumPath = optional(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium';
+  const chromiumPath = optional(env, 'CHROMIUM_PATH') ?? DEFAULT_CHROMIUM_PATH;
   if (!path.isAbsolute(chromiumPath)) {
     throw new ConfigError(`CHROMIUM_PATH is not an absolute path (got "${chromiumPath}")`);
   }
@@ -94,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
     host: optional(env, 'HOST') ?? '127.0.0.1',
     adminKey,
     logLevel,
-    mailFrom: optional(env, 'MAIL_FROM') ?? 'Trellis <no-reply@trellis.local>',
+    mailFrom: optional(env, 'MAIL_FROM') ?? DEFAULT_MAIL_FROM,
     chromiumPath,
   };
 }
