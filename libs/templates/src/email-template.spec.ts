@@ -262,10 +262,21 @@ describe('positioned errors', () => {
       ['<mj-text><span title={{contact.email}}>x</span></mj-text>', 'UNSAFE_CONTEXT'],
       ['<mj-text><{{contact.firstName}}>x</mj-text>', 'UNSAFE_CONTEXT'],
       ['<mj-text><a href="java{{contact.custom.website}}">x</a></mj-text>', 'UNSAFE_URL_POSITION'],
+      ['<mj-text><a href="javascript:{{contact.custom.website}}">x</a></mj-text>', 'UNSAFE_URL_POSITION'],
+      ['<mj-text><a href=" JavaScript:go(\'{{contact.email}}\')">x</a></mj-text>', 'UNSAFE_URL_POSITION'],
+      ['<mj-text><a href="data:text/html,{{contact.firstName}}">x</a></mj-text>', 'UNSAFE_URL_POSITION'],
       ['<mj-raw><script>var x = "{{contact.email}}";</script></mj-raw>', 'UNSAFE_CONTEXT'],
     ];
     for (const [content, code] of cases) {
       expect(await onlyError(mail(content))).toMatchObject({ code, source: 'body', line: 5 });
+    }
+    // After a fixed http(s), mailto or tel scheme a value is only part of the address.
+    for (const link of [
+      'mailto:{{contact.email}}',
+      'tel:{{contact.phone}}',
+      'https://x.example/?r={{contact.email}}',
+    ]) {
+      expect(await diagnosticsOf(mail(`<mj-text><a href="${link}">x</a></mj-text>`))).toEqual([]);
     }
   });
 

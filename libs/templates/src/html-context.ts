@@ -26,8 +26,11 @@ type Mode =
   | 'rcdata'
   | 'bogus';
 
-/** How far the URL in the current attribute is fixed: only its scheme matters for safety. */
-type UrlState = 'open' | 'safe' | 'unknown';
+/**
+ * How far the URL in the current attribute is fixed: only its scheme matters for safety.
+ * `scriptable`: fixed to a scheme such as `javascript:` or `data:`, where an inserted value is code or content.
+ */
+type UrlState = 'open' | 'safe' | 'unknown' | 'scriptable';
 
 interface State {
   mode: Mode;
@@ -101,6 +104,9 @@ function withoutIgnoredCharacters(prefix: string): string {
   return prefix.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '');
 }
 
+/** Schemes after which an inserted value can only be part of an address. */
+const INERT_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'mailto', 'tel']);
+
 function classifyPrefix(prefix: string): UrlState {
   const cleaned = withoutIgnoredCharacters(prefix);
   if (cleaned === '' || /^[A-Za-z0-9+.-]+$/.test(cleaned)) return 'open';
@@ -108,6 +114,10 @@ function classifyPrefix(prefix: string): UrlState {
   const reference = cleaned.indexOf('&');
   // A character reference (`&#106;`) could spell out a scheme.
   if (reference !== -1 && (delimiter === -1 || reference < delimiter)) return 'unknown';
+  const scheme = cleaned.slice(0, delimiter);
+  if (cleaned[delimiter] === ':' && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(scheme)) {
+    return INERT_SCHEMES.has(scheme.toLowerCase()) ? 'safe' : 'scriptable';
+  }
   return 'safe';
 }
 
@@ -276,6 +286,15 @@ export class HtmlContextAnalyzer {
       );
     }
     if (attr === 'srcdoc') return refuse('Expressions cannot be used in srcdoc.');
+    if (state.url === 'scriptable') {
+      this.report(node.loc, {
+        code: 'UNSAFE_URL_POSITION',
+        message:
+          'Values can only be inserted into http, https, mailto and tel links: after a scheme such as javascript: they would become code.',
+        suggestion: 'Start the link with fixed text such as "https://…/" or with a value alone ("{{…}}").',
+      });
+      return;
+    }
     if (state.url === undefined || state.url === 'safe') return;
     if (state.url === 'unknown' || withoutIgnoredCharacters(state.prefix) !== '') {
       this.report(node.loc, {
