@@ -15,7 +15,7 @@ export async function createApiApp(settings: ApiSettings): Promise<NestFastifyAp
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // Path parameters carry names (tags), up to 100 characters that URL-encode to 12 bytes each.
-    maxParamLength: 1200,
+    routerOptions: { maxParamLength: 1200 },
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
       const incoming = request.headers[REQUEST_ID_HEADER];

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions.js';
+import { DomainEventRepository } from '../events/domain-event.repository.js';
 import type { MembershipSource } from '../events/domain-event.js';
 import { MembershipService } from '../memberships/membership.service.js';
 import { TagService } from '../tags/tag.service.js';
 import type { Contact, ContactPatch } from './contact.js';
 import { ContactService } from './contact.service.js';
+import { PendingEvents } from './pending-events.js';
 
 /** A person identified by email, with groups (by path) and tags to add. */
 export interface ContactUpsert extends Omit<ContactPatch, 'email'> {
@@ -32,12 +34,15 @@ export class ContactUpsertService {
     private readonly contacts: ContactService,
     private readonly memberships: MembershipService,
     private readonly tags: TagService,
+    private readonly events: DomainEventRepository,
   ) {}
 
   async upsert(input: ContactUpsert, actor: string, source: MembershipSource = 'api'): Promise<UpsertResult> {
     const { groups = [], tags = [], email, ...fields } = input;
     return this.transactions.run(async (db) => {
       const groupIds = groups.length > 0 ? await this.memberships.resolvePathsWithin(db, groups) : [];
+      // Every event of the call goes out in one statement at the end.
+      const pending = new PendingEvents(this.events);
       let contact: Contact | undefined;
       let created = false;
       // Two rounds at most: when another transaction creates this person first,
@@ -45,10 +50,11 @@ export class ContactUpsertService {
       for (let round = 0; round < 3 && !contact; round++) {
         contact = await this.contacts.findPersonByEmailForChangeWithin(db, email);
         if (contact) {
-          contact = await this.contacts.updateWithin(db, contact, fields, actor);
+          contact = await this.contacts.updateWithin(db, contact, fields, actor, pending);
         } else {
           contact = await this.contacts.createWithin(db, { ...fields, email, kind: 'person' }, actor, {
             ifAbsent: true,
+            pending,
           });
           created = contact !== undefined;
         }
@@ -57,11 +63,19 @@ export class ContactUpsertService {
       // The row is locked from here on: found FOR NO KEY UPDATE, or inserted by this transaction.
       const contactId = contact.id;
       if (groupIds.length > 0) {
-        await this.memberships.addWithin(db, { contactId, groupIds, actor, source, lockHeld: true });
+        await this.memberships.addWithin(db, { contactId, groupIds, actor, source, lockHeld: true, pending });
       }
       if (tags.length > 0) {
-        await this.tags.tagWithin(db, { contactId, names: tags, actor, lockHeld: true, field: 'tags' });
+        await this.tags.tagWithin(db, {
+          contactId,
+          names: tags,
+          actor,
+          lockHeld: true,
+          field: 'tags',
+          pending,
+        });
       }
+      await pending.flush(db);
       return { contact, created };
     });
   }

@@ -18,6 +18,7 @@ import {
 } from './contact.js';
 import { normalizeStandardFields } from './contact-field-rules.js';
 import { ContactRepository } from './contact.repository.js';
+import { emit, type PendingEvents } from './pending-events.js';
 
 interface PreparedChange {
   fields: Partial<ContactFields>;
@@ -104,7 +105,7 @@ export class ContactService {
     db: Db,
     input: NewContact,
     actor: string,
-    options: { ifAbsent?: boolean } = {},
+    options: { ifAbsent?: boolean; pending?: PendingEvents } = {},
   ): Promise<Contact | undefined> {
     const prepared = await this.prepare(db, input.kind, input, undefined);
     if (input.kind === 'person' && !prepared.fields.email) {
@@ -130,7 +131,13 @@ export class ContactService {
   }
 
   /** `current` must be locked by this transaction (findForChange / findPersonByEmailForChange). */
-  async updateWithin(db: Db, current: Contact, patch: ContactPatch, actor: string): Promise<Contact> {
+  async updateWithin(
+    db: Db,
+    current: Contact,
+    patch: ContactPatch,
+    actor: string,
+    pending?: PendingEvents,
+  ): Promise<Contact> {
     const prepared = await this.prepare(db, current.kind, patch, current);
     if (current.kind === 'person' && prepared.fields.email === null) {
       throw new ContactError('CONTACT_EMAIL_REQUIRED', 'a person needs an email address', { field: 'email' });
@@ -149,9 +156,12 @@ export class ContactService {
       onlyChanged,
       customChanged ? prepared.custom : undefined,
     );
-    await this.events.append(db, [
-      { type: 'contact.updated', contactId: current.id, actor, payload: { changes } },
-    ]);
+    await emit(
+      db,
+      this.events,
+      [{ type: 'contact.updated', contactId: current.id, actor, payload: { changes } }],
+      pending,
+    );
     return contact;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ContactRepository } from '../contacts/contact.repository.js';
+import { emit, type PendingEvents } from '../contacts/pending-events.js';
 import { Transactions, type Db } from '../database/transactions.js';
 import { ContactError, GroupTreeError } from '../errors/domain-error.js';
 import type { MembershipEventPayload, MembershipSource, NewDomainEvent } from '../events/domain-event.js';
@@ -19,6 +20,8 @@ export interface MembershipCommand {
    * (FOR NO KEY UPDATE or stronger), e.g. right after creating or locking it.
    */
   lockHeld?: boolean;
+  /** Collects the events instead of appending them at once; the caller flushes it before commit. */
+  pending?: PendingEvents;
 }
 
 export interface BulkMembershipCommand {
@@ -78,18 +81,20 @@ export class MembershipService {
     return changes.length > 0;
   }
 
-  /** Adds one contact to groups, in order; already-held memberships are left alone. */
+  /**
+   * Adds one contact to groups, in order; already-held memberships are left alone.
+   * An unknown group fails the insert's foreign key, which becomes GROUP_NOT_FOUND.
+   */
   async addWithin(db: Db, command: MembershipCommand): Promise<MembershipChange[]> {
     const groupIds = [...new Set(command.groupIds)];
     await this.lockContact(db, command);
-    await this.requireGroups(db, groupIds);
     const inserted = await this.memberships.insert(
       db,
       groupIds.map((groupId) => ({ contactId: command.contactId, groupId })),
       command.actor,
       command.source,
     );
-    return this.record(db, claimInOrder(inserted), 'contact.added_to_group', command);
+    return this.append(db, claimInOrder(inserted), 'contact.added_to_group', command);
   }
 
   /** Removes one contact from groups; groups it is not in are left alone. */
@@ -102,7 +107,7 @@ export class MembershipService {
       groupIds.map((groupId) => ({ contactId: command.contactId, groupId })),
     );
     // Leaving X happens with the last removal below X, so later removals claim shared ancestors.
-    return this.record(
+    return this.append(
       db,
       claimInOrder(deleted.toReversed()).toReversed(),
       'contact.removed_from_group',
@@ -194,24 +199,15 @@ export class MembershipService {
     }
   }
 
-  private async record(
-    db: Db,
-    changes: MembershipChange[],
-    type: 'contact.added_to_group' | 'contact.removed_from_group',
-    command: { actor: string; source: MembershipSource },
-  ): Promise<MembershipChange[]> {
-    await this.append(db, changes, type, command);
-    return changes;
-  }
-
   private async append(
     db: Db,
     changes: MembershipChange[],
     type: 'contact.added_to_group' | 'contact.removed_from_group',
-    command: { actor: string; source: MembershipSource },
-  ): Promise<void> {
-    await this.events.append(
+    command: { actor: string; source: MembershipSource; pending?: PendingEvents },
+  ): Promise<MembershipChange[]> {
+    await emit(
       db,
+      this.events,
       changes.map((change): NewDomainEvent => {
         const payload: MembershipEventPayload = {
           groupId: change.groupId,
@@ -221,7 +217,9 @@ export class MembershipService {
         };
         return { type, contactId: change.contactId, actor: command.actor, payload: { ...payload } };
       }),
+      command.pending,
     );
+    return changes;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ContactRepository } from '../contacts/contact.repository.js';
 import { decodeTypedCursor } from '../contacts/cursor-parts.js';
+import { emit, type PendingEvents } from '../contacts/pending-events.js';
 import { Transactions, type Db } from '../database/transactions.js';
 import { ContactError, LabelError } from '../errors/domain-error.js';
 import { DomainEventRepository } from '../events/domain-event.repository.js';
@@ -77,7 +78,14 @@ export class TagService {
   /** Tags one contact, creating tags as needed; returns the tags it did not carry before. */
   async tagWithin(
     db: Db,
-    command: { contactId: string; names: string[]; actor: string; lockHeld?: boolean; field?: string },
+    command: {
+      contactId: string;
+      names: string[];
+      actor: string;
+      lockHeld?: boolean;
+      field?: string;
+      pending?: PendingEvents;
+    },
   ): Promise<Tag[]> {
     const names = command.names.map((name, index) =>
       checkedName(name, command.field ? `${command.field}[${index}]` : 'name'),
@@ -95,14 +103,16 @@ export class TagService {
     const newTags = [
       ...new Map(tags.filter((tag) => added.has(tag.id)).map((tag) => [tag.id, tag])).values(),
     ];
-    await this.events.append(
+    await emit(
       db,
+      this.events,
       newTags.map((tag) => ({
         type: 'contact.tagged' as const,
         contactId: command.contactId,
         actor: command.actor,
         payload: { tagId: tag.id, tag: tag.name },
       })),
+      command.pending,
     );
     return newTags;
   }
