@@ -17,6 +17,7 @@ describe('group tree API', () => {
 
   afterAll(async () => {
     expect(await fx.closureMismatches()).toEqual([]);
+    expect(await fx.countMismatches()).toEqual([]);
     await fx.close();
     await app.close();
   });
@@ -165,6 +166,49 @@ describe('group tree API', () => {
         directMembers: 2,
         subtreeMembers: 2,
         subgroups: 0,
+      });
+    });
+
+    it('keeps counts when contacts go through any path: a deleted contact leaves every subtree it was in', async () => {
+      const root = await fx.newGroup('Cascade');
+      const child = await fx.newGroup('child', root);
+      const [gone, stays] = await fx.newContacts(2);
+      await fx.addMembers(root, [gone!]);
+      await fx.addMembers(child, [gone!, stays!]);
+      expect((await get(`/v1/groups/${root.id}/counts`)).json()).toMatchObject({
+        directMembers: 1,
+        subtreeMembers: 2,
+      });
+      await fx.pool.query('DELETE FROM contacts WHERE id = $1', [gone]);
+      expect((await get(`/v1/groups/${root.id}/counts`)).json()).toMatchObject({
+        directMembers: 0,
+        subtreeMembers: 1,
+      });
+      expect((await get(`/v1/groups/${child.id}/counts`)).json()).toMatchObject({
+        directMembers: 1,
+        subtreeMembers: 1,
+      });
+    });
+
+    it('folds piled-up count rows into one without changing the counts', async () => {
+      const root = await fx.newGroup('Folding');
+      const contacts = await fx.newContacts(40);
+      for (const contact of contacts) await fx.addMembers(root, [contact]);
+      const rowsOf = async () =>
+        (
+          await fx.pool.query('SELECT count(*)::int AS n FROM group_member_counts WHERE group_id = $1', [
+            root.id,
+          ])
+        ).rows[0].n;
+      expect(await rowsOf()).toBe(40);
+      expect((await get(`/v1/groups/${root.id}/counts`)).json()).toMatchObject({
+        directMembers: 40,
+        subtreeMembers: 40,
+      });
+      expect(await rowsOf()).toBe(1);
+      expect((await get(`/v1/groups/${root.id}/counts`)).json()).toMatchObject({
+        directMembers: 40,
+        subtreeMembers: 40,
       });
     });
 

@@ -116,6 +116,27 @@ export function groupFixtures(app: NestFastifyApplication, authorization: string
     return rows;
   }
 
+  /** Groups whose maintained counts differ from counting their memberships; empty when all agree. */
+  async function countMismatches(): Promise<unknown[]> {
+    const { rows } = await pool.query(
+      `WITH maintained AS (
+         SELECT group_id, sum(direct_members)::int AS direct, sum(subtree_members)::int AS subtree
+         FROM group_member_counts GROUP BY group_id
+       ), live AS (
+         SELECT below.ancestor_id AS group_id, (count(*) FILTER (WHERE below.depth = 0))::int AS direct,
+                count(DISTINCT member.contact_id)::int AS subtree
+         FROM group_closure below JOIN group_memberships member ON member.group_id = below.descendant_id
+         GROUP BY below.ancestor_id
+       )
+       SELECT group_id AS "groupId", live.direct AS "liveDirect", live.subtree AS "liveSubtree",
+              maintained.direct AS "maintainedDirect", maintained.subtree AS "maintainedSubtree"
+       FROM live FULL JOIN maintained USING (group_id)
+       WHERE coalesce(live.direct, 0) <> coalesce(maintained.direct, 0)
+          OR coalesce(live.subtree, 0) <> coalesce(maintained.subtree, 0)`,
+    );
+    return rows;
+  }
+
   return {
     tag,
     pool,
@@ -127,6 +148,7 @@ export function groupFixtures(app: NestFastifyApplication, authorization: string
     membershipEvents,
     closureOf,
     closureMismatches,
+    countMismatches,
     close: () => pool.end(),
   };
 }

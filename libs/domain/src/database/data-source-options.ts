@@ -5,6 +5,7 @@ import { ContactsAndGroups1763900000000 } from './migrations/1763900000000-conta
 import { ContactSearch1763950000000 } from './migrations/1763950000000-contact-search.js';
 import { Selections1764031000000 } from './migrations/1764031000000-selections.js';
 import { Templates1764271828182 } from './migrations/1764271828182-templates.js';
+import { GroupMemberCounts1764400000000 } from './migrations/1764400000000-group-member-counts.js';
 
 export const ENTITIES = [GroupEntity];
 export const MIGRATIONS = [
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   ContactSearch1763950000000,
   Selections1764031000000,
   Templates1764271828182,
+  GroupMemberCounts1764400000000,
 ];
 
 /** The schema is owned by migrations; `synchronize` stays off everywhere. */

@@ -5,6 +5,7 @@ import type { MembershipEventPayload, NewDomainEvent } from '../events/domain-ev
 import { DomainEventRepository } from '../events/domain-event.repository.js';
 import { formatGroupPath, normalizeGroupName, parseGroupPath } from './group-path.js';
 import {
+  DeadlockError,
   DuplicateSiblingNameError,
   GroupRepository,
   type GroupRow,
@@ -60,6 +61,7 @@ export interface GroupDeletion {
 }
 
 const EVENT_BATCH = 5_000;
+const DELETE_ATTEMPTS = 3;
 
 function view(row: GroupRow): GroupView {
   return { id: row.id, parentId: row.parentId, name: row.name, createdAt: row.createdAt };
@@ -258,19 +260,27 @@ export class GroupTreeService {
    * and its memberships. `actor` (an API key name) signs the membership events.
    */
   async remove(id: string, strategy: GroupDeleteStrategy, actor: string): Promise<GroupDeletion> {
-    return this.transactions.run(async (db) => {
-      await this.groups.lockTree(db, 'exclusive');
-      const group = await this.groups.lockById(db, id);
-      if (!group) throw notFound(id);
-      switch (strategy) {
-        case 'refuse':
-          return this.deleteIfEmpty(db, group);
-        case 'moveMembersToParent':
-          return this.deleteMovingContentsUp(db, group, actor);
-        case 'deleteRecursive':
-          return this.deleteSubtree(db, group, actor);
+    // Membership writers lock a contact and then the tree; a delete locks the tree and
+    // then the contacts it changes. PostgreSQL breaks the rare cycle; the delete retries.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactions.run(async (db) => {
+          await this.groups.lockTree(db, 'exclusive');
+          const group = await this.groups.lockById(db, id);
+          if (!group) throw notFound(id);
+          switch (strategy) {
+            case 'refuse':
+              return this.deleteIfEmpty(db, group);
+            case 'moveMembersToParent':
+              return this.deleteMovingContentsUp(db, group, actor);
+            case 'deleteRecursive':
+              return this.deleteSubtree(db, group, actor);
+          }
+        });
+      } catch (error) {
+        if (!(error instanceof DeadlockError) || attempt >= DELETE_ATTEMPTS) throw error;
       }
-    });
+    }
   }
 
   private async deleteIfEmpty(db: Db, group: GroupRow): Promise<GroupDeletion> {
@@ -306,6 +316,7 @@ export class GroupTreeService {
         { field: 'name', names: clashes, parentId: group.parentId },
       );
     }
+    await this.groups.lockMembers(db, group.id, 'group');
     const path = (await this.groups.pathOf(db, group.id)) ?? [group.name];
     const parentPath = path.slice(0, -1);
     const added =
@@ -344,6 +355,7 @@ export class GroupTreeService {
 
   private async deleteSubtree(db: Db, group: GroupRow, actor: string): Promise<GroupDeletion> {
     await this.groups.lockSubtree(db, group.id);
+    await this.groups.lockMembers(db, group.id, 'subtree');
     const paths = await this.groups.subtreePaths(db, group.id);
     const removed = await this.groups.membershipsLeavingSubtree(db, group.id);
     const deletedGroupIds = await this.groups.deleteSubtree(db, group.id);

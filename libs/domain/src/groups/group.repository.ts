@@ -6,8 +6,9 @@ import { GROUP_SQL } from './group.sql.js';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
+const DEADLOCK_DETECTED = '40P01';
 
-// Any constant works; it only has to be the same for every process (see GROUP_SQL.lockTreeShared).
+// Any constant works, but the membership count triggers (migration 1764400000000) use the same one.
 const GROUP_TREE_LOCK_KEY = 7_463_101;
 
 /** A name is already taken under the same parent (the sibling unique constraint fired). */
@@ -15,6 +16,9 @@ export class DuplicateSiblingNameError extends Error {}
 
 /** The parent named by an insert or move no longer exists (its foreign key fired). */
 export class MissingParentError extends Error {}
+
+/** PostgreSQL broke a lock cycle by aborting this transaction; running it again is safe. */
+export class DeadlockError extends Error {}
 
 export interface GroupRow {
   id: string;
@@ -28,6 +32,9 @@ export interface GroupCountsRow {
   subtreeMembers: number;
   subgroups: number;
 }
+
+/** Beyond this many count rows a group's rows are folded into one on the next read. */
+const COUNT_ROWS_BEFORE_COMPACTION = 32;
 
 export interface RemovedMembershipRow {
   contactId: string;
@@ -46,6 +53,7 @@ function translate(error: unknown): never {
     const code = (error.driverError as { code?: string }).code;
     if (code === UNIQUE_VIOLATION) throw new DuplicateSiblingNameError();
     if (code === FOREIGN_KEY_VIOLATION) throw new MissingParentError();
+    if (code === DEADLOCK_DETECTED) throw new DeadlockError();
   }
   throw error;
 }
@@ -70,7 +78,7 @@ async function count(db: Db, sql: string, params: unknown[]): Promise<number> {
 @Injectable()
 export class GroupRepository {
   async lockTree(db: Db, mode: 'shared' | 'exclusive'): Promise<void> {
-    await db.query(mode === 'shared' ? GROUP_SQL.lockTreeShared : GROUP_SQL.lockTreeExclusive, [
+    await rows(db, mode === 'shared' ? GROUP_SQL.lockTreeShared : GROUP_SQL.lockTreeExclusive, [
       GROUP_TREE_LOCK_KEY,
     ]);
   }
@@ -84,7 +92,7 @@ export class GroupRepository {
   }
 
   async lockSubtree(db: Db, id: string): Promise<void> {
-    await db.query(GROUP_SQL.lockSubtree, [id]);
+    await rows(db, GROUP_SQL.lockSubtree, [id]);
   }
 
   async findAll(db: Db): Promise<GroupRow[]> {
@@ -100,9 +108,10 @@ export class GroupRepository {
     return (await rows<GroupRow>(db, GROUP_SQL.rename, [id, name]))[0]!;
   }
 
-  /** Re-parents the group and rewrites the closure links of its whole subtree. */
+  /** Re-parents the group, rewrites the closure links of its whole subtree and adjusts the counts above it. */
   async move(db: Db, id: string, parentId: string | null): Promise<GroupRow> {
     const [moved] = await rows<GroupRow>(db, GROUP_SQL.setParent, [id, parentId]);
+    await count(db, GROUP_SQL.adjustCountsForMove, [id, parentId]);
     await count(db, GROUP_SQL.detachSubtree, [id]);
     if (parentId !== null) await count(db, GROUP_SQL.attachSubtree, [id, parentId]);
     return moved!;
@@ -133,8 +142,22 @@ export class GroupRepository {
       .inSubtree;
   }
 
+  /** The maintained counts; folds the group's count rows when they have piled up. */
   async counts(db: Db, id: string): Promise<GroupCountsRow> {
-    return (await rows<GroupCountsRow>(db, GROUP_SQL.counts, [id]))[0]!;
+    const [row] = await rows<GroupCountsRow & { deltaRows: number }>(db, GROUP_SQL.counts, [id]);
+    const { deltaRows, ...counts } = row!;
+    if (deltaRows > COUNT_ROWS_BEFORE_COMPACTION) await this.compactCounts(db, id);
+    return counts;
+  }
+
+  /** Counted from the memberships themselves, for checks and benchmarks. */
+  async liveCounts(db: Db, id: string): Promise<GroupCountsRow> {
+    return (await rows<GroupCountsRow>(db, GROUP_SQL.liveCounts, [id]))[0]!;
+  }
+
+  /** Folds a group's count rows into one; returns how many were folded (0 when another fold was running). */
+  async compactCounts(db: Db, id: string): Promise<number> {
+    return count(db, GROUP_SQL.compactCounts, [id]);
   }
 
   async contents(db: Db, id: string): Promise<{ hasSubgroups: boolean; hasMembers: boolean }> {
@@ -145,8 +168,14 @@ export class GroupRepository {
     return rows<RemovedMembershipRow>(db, GROUP_SQL.membershipsLeavingSubtree, [id]);
   }
 
+  /** Row-locks the contacts with memberships in the group (or, with `subtree`, below it too). */
+  async lockMembers(db: Db, id: string, scope: 'group' | 'subtree'): Promise<void> {
+    await rows(db, scope === 'group' ? GROUP_SQL.lockMembersOfGroup : GROUP_SQL.lockMembersOfSubtree, [id]);
+  }
+
   /** Deletes the group and all its descendants with their memberships; returns the deleted ids. */
   async deleteSubtree(db: Db, id: string): Promise<string[]> {
+    await count(db, GROUP_SQL.removeSubtreeMembers, [id]);
     return (await rows<{ id: string }>(db, GROUP_SQL.deleteSubtree, [id])).map((row) => row.id);
   }
 

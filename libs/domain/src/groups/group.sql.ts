@@ -82,10 +82,19 @@ SELECT descendant_id AS id FROM group_closure WHERE ancestor_id = $1`,
 SELECT EXISTS (SELECT 1 FROM group_closure WHERE ancestor_id = $1 AND descendant_id = $2) AS "inSubtree"`,
 
   /**
-   * Direct members, distinct members of the group or any subgroup, and the number
-   * of subgroups at any depth.
+   * Direct members and distinct members of the group or any subgroup, from the
+   * maintained counts (migration 1764400000000), and the number of subgroups at any depth.
+   * `deltaRows` says when the group's count rows are worth folding (compactCounts).
    */
   counts: `
+SELECT coalesce(sum(direct_members), 0)::int AS "directMembers",
+       coalesce(sum(subtree_members), 0)::int AS "subtreeMembers",
+       (SELECT count(*) - 1 FROM group_closure WHERE ancestor_id = $1)::int AS "subgroups",
+       count(*)::int AS "deltaRows"
+FROM group_member_counts WHERE group_id = $1`,
+
+  /** The same numbers counted from the memberships themselves: what the maintained counts must equal. */
+  liveCounts: `
 SELECT
   (SELECT count(*) FROM group_memberships WHERE group_id = $1)::int AS "directMembers",
   (SELECT count(DISTINCT member.contact_id)
@@ -93,6 +102,57 @@ SELECT
      JOIN group_memberships member ON member.group_id = below.descendant_id
     WHERE below.ancestor_id = $1)::int AS "subtreeMembers",
   (SELECT count(*) - 1 FROM group_closure WHERE ancestor_id = $1)::int AS "subgroups"`,
+
+  /**
+   * Folds the count rows of $1 into one. Skipped while another transaction folds the
+   * same group; rows that writers add meanwhile are not seen and stay as they are.
+   */
+  compactCounts: `
+WITH allowed AS (
+  SELECT pg_try_advisory_xact_lock(hashtextextended($1::uuid::text, 7463102)) AS granted
+), folded AS (
+  DELETE FROM group_member_counts WHERE group_id = $1::uuid AND (SELECT granted FROM allowed)
+  RETURNING direct_members, subtree_members
+), replaced AS (
+  INSERT INTO group_member_counts (group_id, direct_members, subtree_members)
+  SELECT $1::uuid, sum(direct_members), sum(subtree_members) FROM folded HAVING count(*) > 0
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM folded)::int AS count`,
+
+  /**
+   * Before $1 moves under $2 (null: to the roots): every contact with a membership in
+   * the moving subtree leaves each old ancestor that is not also a new one, unless it
+   * has a membership below that ancestor outside the subtree, and enters each new
+   * ancestor that is not an old one on the same condition.
+   */
+  adjustCountsForMove: `
+WITH moving AS (
+  SELECT descendant_id AS id FROM group_closure WHERE ancestor_id = $1
+), old_above AS (
+  SELECT ancestor_id AS id FROM group_closure WHERE descendant_id = $1 AND ancestor_id <> $1
+), new_above AS (
+  SELECT ancestor_id AS id FROM group_closure WHERE descendant_id = $2::uuid
+), changed AS (
+  SELECT id, -1 AS sign FROM old_above WHERE id NOT IN (SELECT id FROM new_above)
+  UNION ALL
+  SELECT id, 1 AS sign FROM new_above WHERE id NOT IN (SELECT id FROM old_above)
+), carried AS (
+  SELECT DISTINCT member.contact_id FROM group_memberships member JOIN moving ON moving.id = member.group_id
+), adjusted AS (
+  INSERT INTO group_member_counts (group_id, direct_members, subtree_members)
+  SELECT changed.id, 0, changed.sign * count(*)
+  FROM changed CROSS JOIN carried
+  WHERE NOT EXISTS (
+    SELECT 1 FROM group_memberships held
+    JOIN group_closure covered ON covered.descendant_id = held.group_id
+    WHERE held.contact_id = carried.contact_id AND covered.ancestor_id = changed.id
+      AND held.group_id NOT IN (SELECT id FROM moving)
+  )
+  GROUP BY changed.id, changed.sign
+  RETURNING 1
+)
+SELECT count(*)::int AS count FROM adjusted`,
 
   /** Whether the group has direct subgroups and direct members: what a refusing delete checks. */
   contents: `
@@ -177,7 +237,39 @@ LEFT JOIN group_closure distance
 GROUP BY removed.contact_id, removed.group_id, removed.source
 ORDER BY removed.contact_id, removed.group_id`,
 
-  /** Deletes the subtree of $1; closure rows and memberships go with it (ON DELETE CASCADE). */
+  /**
+   * Lock the contacts whose memberships a delete ends, in id order like
+   * MembershipService, so their membership events and counts stay exact.
+   */
+  lockMembersOfSubtree: `
+SELECT id FROM contacts
+WHERE id IN (
+  SELECT member.contact_id FROM group_memberships member
+  JOIN group_closure below ON below.descendant_id = member.group_id
+  WHERE below.ancestor_id = $1
+)
+ORDER BY id
+FOR NO KEY UPDATE`,
+
+  lockMembersOfGroup: `
+SELECT id FROM contacts
+WHERE id IN (SELECT contact_id FROM group_memberships WHERE group_id = $1)
+ORDER BY id
+FOR NO KEY UPDATE`,
+
+  /**
+   * Ends every membership in the subtree of $1 while its closure rows still exist,
+   * so the count triggers can see which subtrees the contacts leave.
+   */
+  removeSubtreeMembers: `
+WITH removed AS (
+  DELETE FROM group_memberships
+  WHERE group_id IN (SELECT descendant_id FROM group_closure WHERE ancestor_id = $1)
+  RETURNING 1
+)
+SELECT count(*)::int AS count FROM removed`,
+
+  /** Deletes the subtree of $1 (memberships must be gone already); closure rows go with it. */
   deleteSubtree: `
 WITH deleted AS (
   DELETE FROM groups WHERE id IN (SELECT descendant_id FROM group_closure WHERE ancestor_id = $1)

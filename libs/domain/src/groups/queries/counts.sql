@@ -1,8 +1,6 @@
 -- GROUP_SQL.counts (group.sql.ts)
-SELECT
-  (SELECT count(*) FROM group_memberships WHERE group_id = $1)::int AS "directMembers",
-  (SELECT count(DISTINCT member.contact_id)
-     FROM group_closure below
-     JOIN group_memberships member ON member.group_id = below.descendant_id
-    WHERE below.ancestor_id = $1)::int AS "subtreeMembers",
-  (SELECT count(*) - 1 FROM group_closure WHERE ancestor_id = $1)::int AS "subgroups"
+SELECT coalesce(sum(direct_members), 0)::int AS "directMembers",
+       coalesce(sum(subtree_members), 0)::int AS "subtreeMembers",
+       (SELECT count(*) - 1 FROM group_closure WHERE ancestor_id = $1)::int AS "subgroups",
+       count(*)::int AS "deltaRows"
+FROM group_member_counts WHERE group_id = $1
