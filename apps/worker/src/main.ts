@@ -23,6 +23,9 @@ async function bootstrap(): Promise<void> {
       smtpUrl: config.smtpUrl ?? `smtp://127.0.0.1:${config.mailCatcherPort}`,
       mailFrom: config.mailFrom,
       logLevel: config.logLevel,
+      databaseUrl: services.databaseUrl,
+      chromiumPath: config.chromiumPath,
+      sequenceWaitScale: config.sequenceWaitScale,
     }),
     { bufferLogs: true },
   );

@@ -3,12 +3,15 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AUTOMATION_TASK_QUEUE } from '../../../libs/domain/src/index.js';
+import { FOLLOW_UP_ACTIVITIES } from './activities/follow-up-activities.provider.js';
+import type { FollowUpActivities } from './activities/follow-up.activities.js';
 import { createMailActivities } from './activities/mail.activities.js';
 import { WORKER_SETTINGS, type WorkerSettings } from './worker-settings.js';
 
@@ -26,7 +29,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   private running?: Promise<void>;
   private transport?: Transporter;
 
-  constructor(@Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings) {}
+  constructor(
+    @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
+    /** Present when the worker has a database (the automation engine). */
+    @Optional() @Inject(FOLLOW_UP_ACTIVITIES) private readonly followUpActivities?: FollowUpActivities,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.transport = nodemailer.createTransport({
@@ -40,7 +47,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       namespace: this.settings.temporalNamespace,
       taskQueue: AUTOMATION_TASK_QUEUE,
       workflowsPath: this.settings.workflowsPath ?? defaultWorkflowsPath(),
-      activities: createMailActivities({ transport: this.transport, from: this.settings.mailFrom }),
+      activities: {
+        ...createMailActivities({ transport: this.transport, from: this.settings.mailFrom }),
+        ...this.followUpActivities,
+      },
       // In-flight activities get this long to finish after SIGTERM before they are cancelled.
       shutdownGraceTime: '20 seconds',
     });

@@ -8,4 +8,11 @@ export interface WorkerSettings {
   logLevel: string;
   /** Overrides the bundled workflow entry point (tests). */
   workflowsPath?: string;
+  /** With a database the worker also runs the automation engine (follow-up activities, event relay). */
+  databaseUrl?: string;
+  chromiumPath?: string;
+  /** Off in tests that drive the relay themselves. */
+  relayEnabled?: boolean;
+  /** Divides every `wait` of follow-ups the relay starts (TRELLIS_SEQUENCE_WAIT_SCALE). */
+  sequenceWaitScale?: number;
 }

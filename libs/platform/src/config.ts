@@ -25,6 +25,8 @@ export interface TrellisConfig {
   mailFrom: string;
   /** The Chromium that prints PDF letters; absent means letters answer 503, email still works. */
   chromiumPath: string;
+  /** Divides every `wait` in follow-up sequences (demos and tests); 1 in production. */
+  sequenceWaitScale: number;
 }
 
 export const DEFAULT_MAIL_FROM = 'Trellis <no-reply@trellis.local>';
@@ -84,6 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
   if (!path.isAbsolute(chromiumPath)) {
     throw new ConfigError(`CHROMIUM_PATH is not an absolute path (got "${chromiumPath}")`);
   }
+  const rawScale = optional(env, 'TRELLIS_SEQUENCE_WAIT_SCALE');
+  const sequenceWaitScale = rawScale === undefined ? 1 : Number(rawScale);
+  if (!Number.isFinite(sequenceWaitScale) || sequenceWaitScale < 1) {
+    throw new ConfigError(`TRELLIS_SEQUENCE_WAIT_SCALE is not a number of at least 1 (got "${rawScale}")`);
+  }
   return {
     databaseUrl,
     temporalAddress,
@@ -99,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
     logLevel,
     mailFrom: optional(env, 'MAIL_FROM') ?? DEFAULT_MAIL_FROM,
     chromiumPath,
+    sequenceWaitScale,
   };
 }

@@ -52,10 +52,14 @@ class FakeWorld {
 
   deps(): FollowUpActivityDeps {
     const send = (channel: string) => async (request: SequenceDeliveryRequest) => {
-      if (!this.exists) return { status: 'skipped' as const, reason: 'contactDeleted' };
+      if (!this.exists) return { status: 'skipped' as const, reason: 'contactDeleted' as const };
       if (this.unsubscribed) {
         await this.log(`skip ${channel} ${request.template}`, request);
-        return { status: 'skipped' as const, reason: 'unsubscribed', deliveryId: request.idempotencyKey };
+        return {
+          status: 'skipped' as const,
+          reason: 'unsubscribed' as const,
+          deliveryId: request.idempotencyKey,
+        };
       }
       if (this.failSend === 'permanent') {
         await this.log(`fail ${channel} ${request.template}`, request);
@@ -98,7 +102,7 @@ class FakeWorld {
           return { contactExists: this.exists, changed: true };
         },
       },
-      accountTimeZone: 'UTC',
+      accountTimeZone: async () => 'UTC',
     };
   }
 

@@ -33,6 +33,10 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'TEMPLATE_NOT_FOUND':
     case 'TEMPLATE_VERSION_NOT_FOUND':
     case 'TEMPLATE_PART_NOT_FOUND':
+    case 'AUTOMATION_NOT_FOUND':
+    case 'AUTOMATION_VERSION_NOT_FOUND':
+    case 'SEQUENCE_NOT_FOUND':
+    case 'LETTER_NOT_FOUND':
       return 404;
     case 'METHOD_NOT_ALLOWED':
       return 405;
@@ -49,6 +53,8 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'TEMPLATE_NOT_PUBLISHED':
     case 'TEMPLATE_PART_NAME_TAKEN':
     case 'TEMPLATE_PART_IN_USE':
+    case 'AUTOMATION_NAME_TAKEN':
+    case 'SEQUENCE_NAME_TAKEN':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -60,6 +66,7 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'SELECTION_BROKEN':
     case 'TEMPLATE_KIND_MISMATCH':
     case 'TEMPLATE_DATA_INVALID':
+    case 'AUTOMATION_INVALID':
       return 422;
     case 'MAIL_DELIVERY_FAILED':
       return 502;

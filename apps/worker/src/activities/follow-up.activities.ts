@@ -41,7 +41,7 @@ export interface FollowUpActivityDeps {
     }): Promise<{ contactExists: boolean; changed: boolean }>;
   };
   /** The account's zone, for contacts without one. */
-  accountTimeZone: string;
+  accountTimeZone(): Promise<string>;
 }
 
 export interface PlanWakeUpRequest {
@@ -53,18 +53,26 @@ export interface PlanWakeUpRequest {
   minute: number;
 }
 
+function final(outcome: DeliveryOutcome): DeliveryOutcome {
+  if (outcome.status === 'failed') {
+    throw ApplicationFailure.nonRetryable(outcome.error ?? 'delivery failed', 'DeliveryFailed', outcome);
+  }
+  return outcome;
+}
+
 /**
  * Activity factory (temporalio/samples-typescript activities-dependency-injection).
  * Every side effect of a follow-up sequence happens here; the workflow only decides.
  */
 export function createFollowUpActivities(deps: FollowUpActivityDeps) {
   return {
-    sendSequenceEmail(request: SequenceDeliveryRequest): Promise<DeliveryOutcome> {
-      return deps.deliveries.sendEmail(request);
+    /** A permanent failure (5xx, a missing template) is recorded and then raised as non-retryable. */
+    async sendSequenceEmail(request: SequenceDeliveryRequest): Promise<DeliveryOutcome> {
+      return final(await deps.deliveries.sendEmail(request));
     },
 
-    sendSequenceLetter(request: SequenceDeliveryRequest): Promise<DeliveryOutcome> {
-      return deps.deliveries.sendLetter(request);
+    async sendSequenceLetter(request: SequenceDeliveryRequest): Promise<DeliveryOutcome> {
+      return final(await deps.deliveries.sendLetter(request));
     },
 
     evaluateStopCondition(request: {
@@ -95,7 +103,7 @@ export function createFollowUpActivities(deps: FollowUpActivityDeps) {
     /** The next such moment in the contact's zone, else the account's. */
     async planWakeUp(request: PlanWakeUpRequest): Promise<{ wakeAt: string; timeZone: string }> {
       const contactZone = await deps.runtime.contactTimeZone(request.contactId);
-      const timeZone = contactZone ?? deps.accountTimeZone;
+      const timeZone = contactZone ?? (await deps.accountTimeZone());
       let wakeAt: Date;
       try {
         wakeAt = nextWallClockTime(

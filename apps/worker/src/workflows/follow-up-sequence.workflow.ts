@@ -130,7 +130,9 @@ export async function followUpSequenceWorkflow(input: FollowUpSequenceInput): Pr
         }
       }
       case 'wait':
-        return (await waitUntil(Date.now() + step.seconds * 1000)) ? null : stopReason;
+        return (await waitUntil(Date.now() + (step.seconds * 1000) / (input.waitScale ?? 1)))
+          ? null
+          : stopReason;
       case 'waitUntil': {
         const plan = await data.planWakeUp({
           contactId: input.contactId,

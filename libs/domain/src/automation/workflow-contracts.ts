@@ -61,6 +61,8 @@ export interface FollowUpSequenceInput {
   startGroupId?: string;
   /** Stop when the contact leaves the start group's subtree. */
   exitOnLeavingStartGroup?: boolean;
+  /** Demo and test installations divide every `wait` by this (TRELLIS_SEQUENCE_WAIT_SCALE); absent means 1. */
+  waitScale?: number;
   /** Set by continue-as-new: the step to resume at and how many runs came before. */
   resume?: { stepIndex: number; run: number };
 }

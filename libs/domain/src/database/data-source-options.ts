@@ -6,6 +6,7 @@ import { ContactSearch1763950000000 } from './migrations/1763950000000-contact-s
 import { Selections1764031000000 } from './migrations/1764031000000-selections.js';
 import { Templates1764271828182 } from './migrations/1764271828182-templates.js';
 import { GroupMemberCounts1764400000000 } from './migrations/1764400000000-group-member-counts.js';
+import { AutomationEngine1764555000000 } from './migrations/1764555000000-automation-engine.js';
 
 export const ENTITIES = [GroupEntity];
 export const MIGRATIONS = [
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   Selections1764031000000,
   Templates1764271828182,
   GroupMemberCounts1764400000000,
+  AutomationEngine1764555000000,
 ];
 
 /** The schema is owned by migrations; `synchronize` stays off everywhere. */

@@ -21,7 +21,10 @@ export interface DeliveryOutcome {
   status: 'sent' | 'failed' | 'skipped';
   /** Absent when nothing was recorded (the contact was erased). */
   deliveryId?: string;
-  reason?: DeliverySkipReason | string;
+  /** Why it was skipped. */
+  reason?: DeliverySkipReason;
+  /** Why it failed; a failure is always final (a transient one is retried instead). */
+  error?: string;
 }
 
 export interface Delivery {

@@ -88,6 +88,16 @@ export class TemplateError extends domainErrorClass<TemplateErrorCode>('Template
 export type LetterErrorCode = 'PDF_RENDERER_UNAVAILABLE';
 export class LetterError extends domainErrorClass<LetterErrorCode>('LetterError') {}
 
+export type AutomationErrorCode =
+  | 'AUTOMATION_NOT_FOUND'
+  | 'AUTOMATION_NAME_TAKEN'
+  | 'AUTOMATION_INVALID'
+  | 'AUTOMATION_VERSION_NOT_FOUND'
+  | 'SEQUENCE_NOT_FOUND'
+  | 'SEQUENCE_NAME_TAKEN'
+  | 'LETTER_NOT_FOUND';
+export class AutomationError extends domainErrorClass<AutomationErrorCode>('AutomationError') {}
+
 /** Union of every code the domain can raise; the API's mapping must cover all of them. */
 export type DomainErrorCode =
   | GroupTreeErrorCode
@@ -99,4 +109,5 @@ export type DomainErrorCode =
   | RuleErrorCode
   | SelectionErrorCode
   | TemplateErrorCode
-  | LetterErrorCode;
+  | LetterErrorCode
+  | AutomationErrorCode;

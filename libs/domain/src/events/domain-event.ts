@@ -8,6 +8,13 @@ export const DOMAIN_EVENT_TYPES = [
   'contact.untagged',
   'contact.added_to_segment',
   'contact.removed_from_segment',
+  // Written by the automation engine (deliveries, sequence entries, the loop guard).
+  'delivery.sent',
+  'delivery.failed',
+  'delivery.skipped',
+  'sequence.started',
+  'sequence.ended',
+  'automation.loop_stopped',
 ] as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];

@@ -1,0 +1,109 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import nodemailer from 'nodemailer';
+import {
+  AutomationRepository,
+  ChromiumPdfRenderer,
+  CompiledTemplateService,
+  ConditionRepository,
+  ContactRepository,
+  createDataSourceOptions,
+  DELIVERY_LINKS,
+  DELIVERY_MAILER,
+  DeliveryLedgerService,
+  DeliveryRepository,
+  DomainEventRepository,
+  EmailDeliveryService,
+  EventRelayService,
+  LetterDeliveryService,
+  LetterService,
+  MembershipRepository,
+  MembershipService,
+  PDF_RENDERER,
+  RelayRepository,
+  RenderDataRepository,
+  RenderDataService,
+  ReservedDomainLinks,
+  SequenceActionsService,
+  SequenceEntryRepository,
+  SequenceRuntimeService,
+  TagRepository,
+  TagService,
+  TemplateChecker,
+  TemplateCompiler,
+  TemplatePartRepository,
+  TemplateRepository,
+  Transactions,
+  TriggerPlanner,
+} from '../../../../libs/domain/src/index.js';
+import {
+  FOLLOW_UP_ACTIVITIES,
+  followUpActivitiesProvider,
+} from '../activities/follow-up-activities.provider.js';
+import { SmtpDeliveryMailer } from '../activities/smtp-delivery.mailer.js';
+import { AUTOMATION_ENGINE_SETTINGS, type AutomationEngineSettings } from './automation-engine.settings.js';
+import { EventRelayRunner } from './event-relay.runner.js';
+
+/**
+ * The worker's half of the automation engine: the database, the domain services
+ * the follow-up activities call (deliveries, memberships, tags, conditions) and
+ * the event relay that starts and stops follow-ups.
+ */
+@Module({})
+export class AutomationEngineModule {
+  static forRoot(settings: AutomationEngineSettings): DynamicModule {
+    return {
+      module: AutomationEngineModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...createDataSourceOptions(settings.databaseUrl),
+          extra: { max: 30, application_name: 'trellis-worker' },
+          retryAttempts: 3,
+        }),
+      ],
+      providers: [
+        { provide: AUTOMATION_ENGINE_SETTINGS, useValue: settings },
+        Transactions,
+        DomainEventRepository,
+        ContactRepository,
+        MembershipRepository,
+        MembershipService,
+        TagRepository,
+        TagService,
+        TemplateRepository,
+        TemplatePartRepository,
+        RenderDataRepository,
+        TemplateCompiler,
+        TemplateChecker,
+        CompiledTemplateService,
+        RenderDataService,
+        LetterService,
+        { provide: PDF_RENDERER, useFactory: () => new ChromiumPdfRenderer(settings.chromiumPath) },
+        {
+          provide: DELIVERY_MAILER,
+          useFactory: () =>
+            new SmtpDeliveryMailer(
+              nodemailer.createTransport({ url: settings.smtpUrl, pool: true, maxConnections: 5 } as never),
+              settings.mailFrom,
+            ),
+        },
+        { provide: DELIVERY_LINKS, useClass: ReservedDomainLinks },
+        DeliveryRepository,
+        DeliveryLedgerService,
+        EmailDeliveryService,
+        LetterDeliveryService,
+        ConditionRepository,
+        SequenceEntryRepository,
+        SequenceRuntimeService,
+        SequenceActionsService,
+        followUpActivitiesProvider,
+        AutomationRepository,
+        RelayRepository,
+        TriggerPlanner,
+        EventRelayService,
+        EventRelayRunner,
+      ],
+      exports: [FOLLOW_UP_ACTIVITIES],
+    };
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { queryRows } from '../contacts/sql-result.js';
+import type { Db } from '../database/transactions.js';
+import type { DomainEventType } from '../events/domain-event.js';
+import type { FollowUpSequenceInput, FollowUpStopRequest } from './workflow-contracts.js';
+
+export interface RelayPosition {
+  name: string;
+  txId: string;
+  seq: string;
+}
+
+export interface RelayedEvent {
+  seq: string;
+  txId: string;
+  occurredAt: Date;
+  type: DomainEventType;
+  contactId: string | null;
+  actor: string;
+  payload: Record<string, unknown>;
+}
+
+export type AutomationCommand =
+  | { kind: 'start'; workflowId: string; payload: FollowUpSequenceInput }
+  | { kind: 'signal'; workflowId: string; payload: FollowUpStopRequest };
+
+export type StoredCommand = AutomationCommand & { id: string; attempts: number };
+
+/** The relay's position in the event log and the Temporal commands it decided. */
+@Injectable()
+export class RelayRepository {
+  /**
+   * Locks the position row for this transaction; undefined when another relay
+   * holds it (that one is the active relay until its transaction ends).
+   */
+  async lockPosition(db: Db, name: string): Promise<RelayPosition | undefined> {
+    const rows = await queryRows<RelayPosition>(
+      db,
+      `SELECT name, tx_id::text AS "txId", seq::text AS seq FROM relay_positions
+       WHERE name = $1 FOR UPDATE SKIP LOCKED`,
+      [name],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Events after the position in (transaction, seq) order, only from transactions
+   * older than every transaction still running: those are final, so an event that
+   * commits late is read once its transaction is below the watermark, never skipped.
+   */
+  async eventsAfter(db: Db, position: RelayPosition, limit: number): Promise<RelayedEvent[]> {
+    return queryRows<RelayedEvent>(
+      db,
+      `SELECT seq::text AS seq, tx_id::text AS "txId", occurred_at AS "occurredAt", type,
+         contact_id AS "contactId", actor, payload
+       FROM domain_events
+       WHERE (tx_id, seq) > ($1::xid8, $2::bigint)
+         AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY tx_id, seq
+       LIMIT $3`,
+      [position.txId, position.seq, limit],
+    );
+  }
+
+  async savePosition(db: Db, name: string, last: { txId: string; seq: string }): Promise<void> {
+    await db.query(
+      `UPDATE relay_positions SET tx_id = $2::xid8, seq = $3::bigint, updated_at = now() WHERE name = $1`,
+      [name, last.txId, last.seq],
+    );
+  }
+
+  /** Events logged but not relayed yet (for tests, health and benchmarks). */
+  async backlog(db: Db, name: string): Promise<number> {
+    const [row] = await queryRows<{ count: number }>(
+      db,
+      `SELECT count(*)::int AS count FROM domain_events e, relay_positions p
+       WHERE p.name = $1 AND (e.tx_id, e.seq) > (p.tx_id, p.seq)`,
+      [name],
+    );
+    return row?.count ?? 0;
+  }
+
+  async insertCommands(db: Db, commands: AutomationCommand[]): Promise<void> {
+    if (commands.length === 0) return;
+    await db.query(
+      `INSERT INTO automation_commands (kind, workflow_id, payload)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
+      [
+        commands.map((command) => command.kind),
+        commands.map((command) => command.workflowId),
+        commands.map((command) => JSON.stringify(command.payload)),
+      ],
+    );
+  }
+
+  /** The oldest commands, in the order they were decided. */
+  async pendingCommands(db: Db, limit: number): Promise<StoredCommand[]> {
+    return queryRows<StoredCommand>(
+      db,
+      `SELECT id::text AS id, kind, workflow_id AS "workflowId", payload, attempts
+       FROM automation_commands ORDER BY id LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async deleteCommands(db: Db, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await db.query(`DELETE FROM automation_commands WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async noteCommandFailures(db: Db, failures: { id: string; error: string }[]): Promise<void> {
+    if (failures.length === 0) return;
+    await db.query(
+      `UPDATE automation_commands c SET attempts = attempts + 1, last_error = f.error
+       FROM unnest($1::bigint[], $2::text[]) AS f(id, error) WHERE c.id = f.id`,
+      [failures.map((f) => f.id), failures.map((f) => f.error.slice(0, 2000))],
+    );
+  }
+}
