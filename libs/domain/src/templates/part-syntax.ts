@@ -20,16 +20,24 @@ function diagnostic(source: string, text: string, line: number, column: number, 
   };
 }
 
-/** Where Handlebars' parser stopped: its message shows the line and a caret under an excerpt of it. */
+/**
+ * Where Handlebars' parser stopped. Its message names the line and shows up to 20
+ * characters before and after the spot (newlines removed) with a caret between
+ * them; the column is where that excerpt fits the line.
+ */
 function parseErrorPosition(text: string, message: string): { line: number; column: number } {
   const match = /line (\d+):\n(.*)\n(-*)\^/.exec(message);
   if (!match) return { line: 1, column: 1 };
   const line = Number(match[1]);
   const lineText = text.split('\n')[line - 1] ?? '';
-  const excerpt = match[2]!;
-  const shown = excerpt.startsWith('...') ? excerpt.slice(3) : excerpt;
-  const start = lineText.indexOf(shown) - (excerpt.length - shown.length);
-  return { line, column: start >= -3 ? Math.max(start, 0) + match[3]!.length + 1 : 1 };
+  const past = match[2]!.slice(0, match[3]!.length).replace(/^\.\.\./, '');
+  const upcoming = match[2]!.slice(match[3]!.length).replace(/\.\.\.$/, '');
+  for (let column = 0; column <= lineText.length; column++) {
+    const before = lineText.slice(Math.max(0, column - past.length), column);
+    const after = lineText.slice(column, column + upcoming.length);
+    if (past.endsWith(before) && upcoming.startsWith(after)) return { line, column: column + 1 };
+  }
+  return { line, column: 1 };
 }
 
 /**
