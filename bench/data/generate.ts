@@ -369,6 +369,13 @@ async function load(client: pg.Client, timed: Timed): Promise<void> {
   const mean = MEMBERSHIPS / Math.max(CONTACTS, 1);
   let membershipCount = 0;
   const deferredMemberships = await deferIndexes(client, 'group_memberships');
+  // The counts the triggers would maintain, tallied while generating: a contact counts
+  // once for each group that has any of its memberships in its subtree.
+  const indexOf = new Map(groups.map((group) => [group.id, group.index]));
+  const ancestorsOf = groups.map((group) => group.ancestors.map((id) => indexOf.get(id)!));
+  const direct = new Float64Array(groups.length);
+  const subtree = new Float64Array(groups.length);
+  const countedFor = new Int32Array(groups.length).fill(-1);
   const membershipRows = function* (): Generator<string> {
     let chunk = '';
     const held: number[] = [];
@@ -381,6 +388,13 @@ async function load(client: pg.Client, timed: Timed): Promise<void> {
         if (!held.includes(group)) held.push(group);
       }
       for (const group of held) {
+        direct[group] += 1;
+        for (const ancestor of ancestorsOf[group]!) {
+          if (countedFor[ancestor] !== index) {
+            countedFor[ancestor] = index;
+            subtree[ancestor] += 1;
+          }
+        }
         chunk += `${contacts[index]}\t${groups[group]!.id}\t${time()}\timport\t${random.pick(SOURCES)}\n`;
       }
       membershipCount += held.length;
@@ -391,7 +405,7 @@ async function load(client: pg.Client, timed: Timed): Promise<void> {
     }
     if (chunk) yield chunk;
   };
-  // The count triggers would redo per statement what one query below does for all groups at the end.
+  // The count triggers would redo per row what the generator tallies for all groups as it goes.
   await client.query('ALTER TABLE group_memberships DISABLE TRIGGER group_memberships_counts_added');
   const membershipSeconds = await timed('group_memberships (generate + COPY)', async () => {
     await copy(
@@ -405,15 +419,13 @@ async function load(client: pg.Client, timed: Timed): Promise<void> {
   await timed('group_memberships: indexes and keys', () => deferredMemberships.restore());
   await client.query('ALTER TABLE group_memberships ENABLE TRIGGER group_memberships_counts_added');
   await timed('group_member_counts (all groups)', async () => {
-    await client.query(`SET work_mem = '512MB'`);
-    const { rowCount } = await client.query(
-      `INSERT INTO group_member_counts (group_id, direct_members, subtree_members)
-       SELECT below.ancestor_id, count(*) FILTER (WHERE below.depth = 0), count(DISTINCT member.contact_id)
-       FROM group_closure below JOIN group_memberships member ON member.group_id = below.descendant_id
-       GROUP BY below.ancestor_id`,
+    await copy(
+      client,
+      'group_member_counts',
+      ['group_id', 'direct_members', 'subtree_members'],
+      [groups.map((group) => `${group.id}\t${direct[group.index]}\t${subtree[group.index]}\n`).join('')],
     );
-    await client.query('RESET work_mem');
-    return rowCount ?? 0;
+    return groups.length;
   });
 
   const tagIds = uuids(TAGS, random);

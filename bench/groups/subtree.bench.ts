@@ -228,6 +228,10 @@ async function main(): Promise<void> {
       const domain = await measure(() => service.counts(target.id), iterations);
       const closure = await measure(() => query(HAND_WRITTEN.closureCount, [target.id]), iterations);
       const recursive = await measure(() => query(HAND_WRITTEN.recursiveCount, [target.id]), iterations);
+      const maintained = (await service.counts(target.id)).subtreeMembers;
+      const live = Number((await query(HAND_WRITTEN.closureCount, [target.id])).rows[0].count);
+      if (maintained !== live)
+        console.log(`  ! ${target.label}: maintained ${maintained} but counted ${live}`);
       console.log(
         `${target.label.padEnd(28)}${target.memberships.toLocaleString('en').padStart(12)} | ${cell(domain)} | ${cell(closure)} | ${cell(recursive)}`,
       );

@@ -40,39 +40,52 @@ export class GroupMemberCounts1764400000000 implements MigrationInterface {
        FROM group_closure below JOIN group_memberships member ON member.group_id = below.descendant_id
        GROUP BY below.ancestor_id`,
 
+      // A contact enters X's subtree when all its memberships below X are new: the
+      // statement's rows below X are as many as its memberships below X now. Both sides
+      // are aggregated once and hash-joined: the transition table has no index to probe.
       `CREATE FUNCTION group_member_counts_added() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          PERFORM pg_advisory_xact_lock_shared(7463101);
+         WITH changed AS (
+           SELECT added.contact_id, up.ancestor_id,
+                  count(*) AS below, count(*) FILTER (WHERE up.depth = 0) AS direct
+           FROM added_rows added JOIN group_closure up ON up.descendant_id = added.group_id
+           GROUP BY added.contact_id, up.ancestor_id
+         ), held AS (
+           SELECT member.contact_id, covered.ancestor_id, count(*) AS below
+           FROM group_memberships member
+           JOIN group_closure covered ON covered.descendant_id = member.group_id
+           WHERE member.contact_id IN (SELECT contact_id FROM added_rows)
+           GROUP BY member.contact_id, covered.ancestor_id
+         )
          INSERT INTO group_member_counts (group_id, direct_members, subtree_members)
-         SELECT up.ancestor_id,
-                count(*) FILTER (WHERE up.depth = 0),
-                count(DISTINCT added.contact_id) FILTER (WHERE NOT EXISTS (
-                  SELECT 1 FROM group_memberships held
-                  JOIN group_closure covered ON covered.descendant_id = held.group_id
-                  WHERE held.contact_id = added.contact_id AND covered.ancestor_id = up.ancestor_id
-                    AND NOT EXISTS (
-                      SELECT 1 FROM added_rows again
-                      WHERE again.contact_id = held.contact_id AND again.group_id = held.group_id)))
-         FROM added_rows added JOIN group_closure up ON up.descendant_id = added.group_id
-         GROUP BY up.ancestor_id;
+         SELECT changed.ancestor_id, sum(changed.direct), count(*) FILTER (WHERE held.below = changed.below)
+         FROM changed JOIN held USING (contact_id, ancestor_id)
+         GROUP BY changed.ancestor_id;
          RETURN NULL;
        END
        $$`,
       `CREATE TRIGGER group_memberships_counts_added AFTER INSERT ON group_memberships
        REFERENCING NEW TABLE AS added_rows FOR EACH STATEMENT EXECUTE FUNCTION group_member_counts_added()`,
 
+      // A contact leaves X's subtree when none of its memberships below X remains.
       `CREATE FUNCTION group_member_counts_removed() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          PERFORM pg_advisory_xact_lock_shared(7463101);
+         WITH changed AS (
+           SELECT removed.contact_id, up.ancestor_id, count(*) FILTER (WHERE up.depth = 0) AS direct
+           FROM removed_rows removed JOIN group_closure up ON up.descendant_id = removed.group_id
+           GROUP BY removed.contact_id, up.ancestor_id
+         ), held AS (
+           SELECT DISTINCT member.contact_id, covered.ancestor_id
+           FROM group_memberships member
+           JOIN group_closure covered ON covered.descendant_id = member.group_id
+           WHERE member.contact_id IN (SELECT contact_id FROM removed_rows)
+         )
          INSERT INTO group_member_counts (group_id, direct_members, subtree_members)
-         SELECT up.ancestor_id,
-                -count(*) FILTER (WHERE up.depth = 0),
-                -count(DISTINCT removed.contact_id) FILTER (WHERE NOT EXISTS (
-                  SELECT 1 FROM group_memberships held
-                  JOIN group_closure covered ON covered.descendant_id = held.group_id
-                  WHERE held.contact_id = removed.contact_id AND covered.ancestor_id = up.ancestor_id))
-         FROM removed_rows removed JOIN group_closure up ON up.descendant_id = removed.group_id
-         GROUP BY up.ancestor_id;
+         SELECT changed.ancestor_id, -sum(changed.direct), -count(*) FILTER (WHERE held.contact_id IS NULL)
+         FROM changed LEFT JOIN held USING (contact_id, ancestor_id)
+         GROUP BY changed.ancestor_id;
          RETURN NULL;
        END
        $$`,
