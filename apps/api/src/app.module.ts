@@ -7,6 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyRepository, ApiKeyService, createDataSourceOptions } from '../../../libs/domain/src/index.js';
 import { API_SETTINGS, type ApiSettings } from './api-settings.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { AutomationsModule } from './automations/automations.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { validationFailed } from './errors/validation.js';
 import { FieldsModule } from './fields/fields.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         LettersModule.forRoot(settings),
         RulesModule,
         SelectionsModule,
+        AutomationsModule.forRoot(settings),
       ],
       controllers: [HealthController, SystemController, MailboxController],
       providers: [

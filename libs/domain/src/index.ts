@@ -80,3 +80,5 @@ export * from './deliveries/delivery.repository.js';
 export * from './deliveries/email-delivery.service.js';
 export * from './deliveries/letter-delivery.service.js';
 export * from './automation/automation.service.js';
+export * from './automation/sequence-insight.service.js';
+export * from './deliveries/letter-download.service.js';

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import {
   EmailDeliveryService,
   LetterDeliveryService,
+  LetterDownloadService,
   MailRejection,
   type SequenceDeliveryRequest,
 } from '../../../libs/domain/src/index.js';
@@ -194,7 +195,7 @@ describe('sequence deliveries', () => {
     const printed = await letters.send(send);
     expect(printed).toMatchObject({ status: 'sent' });
     expect(await letters.send(send)).toEqual(printed);
-    const download = await letters.download(printed.deliveryId!);
+    const download = await worker.get(LetterDownloadService).letter(printed.deliveryId!);
     expect(download.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(await timeline(contact.id)).toMatchObject([
       {

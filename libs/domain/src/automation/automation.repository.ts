@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SequenceDefinition } from '../../../rules/src/index.js';
 import { queryRows } from '../contacts/sql-result.js';
 import type { Db } from '../database/transactions.js';
 import type { ActiveAutomation, Automation, AutomationVersion } from './automation.js';
@@ -124,5 +125,20 @@ export class AutomationRepository {
   /** Serialises activations, so two never claim the same sequence name at once. */
   async lockActivation(db: Db): Promise<void> {
     await db.query(`SELECT pg_advisory_xact_lock(7463022)`);
+  }
+
+  /** A sequence's definition: from the active version that has it, else the newest version that had it. */
+  async sequenceDefinition(db: Db, name: string): Promise<SequenceDefinition | undefined> {
+    const rows = await queryRows<{ sequence: SequenceDefinition }>(
+      db,
+      `SELECT s AS sequence
+       FROM automation_versions v JOIN automations a ON a.id = v.automation_id,
+         jsonb_array_elements(v.definitions -> 'sequences') AS s
+       WHERE s ->> 'name' = $1
+       ORDER BY (a.active_version_id = v.id) DESC NULLS LAST, v.created_at DESC
+       LIMIT 1`,
+      [name],
+    );
+    return rows[0]?.sequence;
   }
 }

@@ -173,4 +173,14 @@ export class SequenceEntryRepository {
       [sequence],
     );
   }
+
+  /** Why the stopped entries of a sequence stopped. */
+  async stopReasons(db: Db, sequence: string): Promise<{ reason: string; count: number }[]> {
+    return queryRows(
+      db,
+      `SELECT COALESCE(stop_reason, 'unknown') AS reason, count(*)::int AS count FROM sequence_entries
+       WHERE sequence_name = $1 AND status = 'stopped' GROUP BY 1 ORDER BY 2 DESC, 1`,
+      [sequence],
+    );
+  }
 }

@@ -1,22 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { AutomationError, TemplateError } from '../errors/domain-error.js';
+import { TemplateError } from '../errors/domain-error.js';
 import { LetterService } from '../letters/letter.service.js';
 import { Transactions } from '../database/transactions.js';
 import { TemplateRepository } from '../templates/template.repository.js';
 import type { DeliveryOutcome, SequenceDeliveryRequest } from './delivery.js';
 import { DeliveryLedgerService } from './delivery-ledger.service.js';
-import { DeliveryRepository } from './delivery.repository.js';
 
 /**
  * Sequence letters: printed to PDF for the one contact and kept on the delivery
- * row for download (GET /v1/letters/:id), through the same ledger as email.
+ * row for download (GET /v1/letters/:id, LetterDownloadService), through the same ledger as email.
  */
 @Injectable()
 export class LetterDeliveryService {
   constructor(
     private readonly transactions: Transactions,
     private readonly ledger: DeliveryLedgerService,
-    private readonly deliveries: DeliveryRepository,
     private readonly templates: TemplateRepository,
     private readonly letters: LetterService,
   ) {}
@@ -36,14 +34,5 @@ export class LetterDeliveryService {
       },
       transmit: async ({ pdf }) => ({ document: pdf }),
     });
-  }
-
-  /** The stored PDF of a letter delivery. */
-  async download(id: string): Promise<{ pdf: Buffer; fileName: string }> {
-    const found = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.deliveries.letterDocument(this.transactions.pool, id)
-      : undefined;
-    if (!found) throw new AutomationError('LETTER_NOT_FOUND', `no letter ${id}`, { letterId: id });
-    return { pdf: found.document, fileName: `${found.templateName}-${id}.pdf` };
   }
 }
