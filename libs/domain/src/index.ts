@@ -18,6 +18,7 @@ export * from './contacts/contact.repository.js';
 export * from './contacts/contact.service.js';
 export * from './contacts/contact-query.service.js';
 export * from './contacts/contact-upsert.service.js';
+export * from './contacts/pending-events.js';
 export * from './memberships/membership.js';
 export * from './memberships/membership.repository.js';
 export * from './memberships/membership.service.js';
