@@ -227,17 +227,29 @@ describe('group tree API', () => {
   });
 
   describe('GET /v1/groups/tree', () => {
-    it('nests subgroups under their parents, siblings by name', async () => {
+    it('nests subgroups under their parents, siblings by name, with member counts', async () => {
       const root = await fx.newGroup('Tree');
       await fx.newGroup('b', root);
       const a = await fx.newGroup('a', root);
-      await fx.newGroup('deep', a);
+      const deep = await fx.newGroup('deep', a);
+      const [x, y] = await fx.newContacts(2);
+      await fx.addMembers(a, [x!]);
+      await fx.addMembers(deep, [x!, y!]);
       const response = await get('/v1/groups/tree');
       expect(response.statusCode).toBe(200);
-      type Node = { id: string; name: string; children: Node[] };
+      type Node = {
+        id: string;
+        name: string;
+        directMembers: number;
+        subtreeMembers: number;
+        children: Node[];
+      };
       const node = (response.json().roots as Node[]).find((group) => group.id === root.id)!;
       expect(node.children.map((group) => group.name)).toEqual(['a', 'b']);
       expect(node.children[0]!.children.map((group) => group.name)).toEqual(['deep']);
+      expect(node).toMatchObject({ directMembers: 0, subtreeMembers: 2 });
+      expect(node.children[0]).toMatchObject({ directMembers: 1, subtreeMembers: 2 });
+      expect(node.children[1]).toMatchObject({ directMembers: 0, subtreeMembers: 0 });
     });
   });
 

@@ -34,7 +34,7 @@ export class GroupsController {
   }
 
   @Get('tree')
-  @ApiOperation({ summary: 'The whole group tree' })
+  @ApiOperation({ summary: 'The whole group tree, with direct and subtree member counts per node' })
   @ApiOkResponse({ type: GroupTreeResponseDto })
   async tree(): Promise<GroupTreeResponseDto> {
     return { roots: (await this.groups.tree()).map(mapGroupNode) };

@@ -127,6 +127,12 @@ export class GroupDetailsResponseDto extends GroupResponseDto {
 }
 
 export class GroupTreeNodeDto extends GroupResponseDto {
+  @ApiProperty({ description: 'Contacts that are members of the group itself' })
+  directMembers!: number;
+
+  @ApiProperty({ description: 'Distinct contacts that are members of the group or of any of its subgroups' })
+  subtreeMembers!: number;
+
   @ApiProperty({ description: 'Subgroups, ordered by name', type: () => [GroupTreeNodeDto] })
   children!: GroupTreeNodeDto[];
 }
@@ -177,7 +183,12 @@ export function mapGroupDetails(group: GroupDetails): GroupDetailsResponseDto {
 }
 
 export function mapGroupNode(node: GroupNode): GroupTreeNodeDto {
-  return { ...mapGroup(node), children: node.children.map(mapGroupNode) };
+  return {
+    ...mapGroup(node),
+    directMembers: node.directMembers,
+    subtreeMembers: node.subtreeMembers,
+    children: node.children.map(mapGroupNode),
+  };
 }
 
 export function mapGroupDeletion(deletion: GroupDeletion): GroupDeletionResponseDto {

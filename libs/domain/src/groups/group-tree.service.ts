@@ -36,6 +36,8 @@ export interface GroupDetails extends GroupView {
 }
 
 export interface GroupNode extends GroupView {
+  directMembers: number;
+  subtreeMembers: number;
   children: GroupNode[];
 }
 
@@ -145,11 +147,15 @@ export class GroupTreeService {
     });
   }
 
-  /** The whole forest, roots first, siblings by name. */
+  /** The whole forest with member counts, roots first, siblings by name. */
   async tree(): Promise<GroupNode[]> {
-    const rows = await this.groups.findAll(this.transactions.pool);
+    const db = this.transactions.pool;
+    const [rows, counts] = await Promise.all([this.groups.findAll(db), this.groups.allCounts(db)]);
     const nodes = new Map<string, GroupNode>();
-    for (const row of rows) nodes.set(row.id, { ...view(row), children: [] });
+    for (const row of rows) {
+      const { directMembers = 0, subtreeMembers = 0 } = counts.get(row.id) ?? {};
+      nodes.set(row.id, { ...view(row), directMembers, subtreeMembers, children: [] });
+    }
     const roots: GroupNode[] = [];
     for (const node of nodes.values()) {
       const parent = node.parentId === null ? undefined : nodes.get(node.parentId);

@@ -150,6 +150,16 @@ export class GroupRepository {
     return counts;
   }
 
+  /** Direct and subtree member counts of every group that has members. */
+  async allCounts(db: Db): Promise<Map<string, { directMembers: number; subtreeMembers: number }>> {
+    const found = await rows<{ groupId: string; directMembers: number; subtreeMembers: number }>(
+      db,
+      GROUP_SQL.allCounts,
+      [],
+    );
+    return new Map(found.map(({ groupId, ...counts }) => [groupId, counts]));
+  }
+
   /** Counted from the memberships themselves, for checks and benchmarks. */
   async liveCounts(db: Db, id: string): Promise<GroupCountsRow> {
     return (await rows<GroupCountsRow>(db, GROUP_SQL.liveCounts, [id]))[0]!;

@@ -93,6 +93,13 @@ SELECT coalesce(sum(direct_members), 0)::int AS "directMembers",
        count(*)::int AS "deltaRows"
 FROM group_member_counts WHERE group_id = $1`,
 
+  /** Maintained counts of every group that has any; what the tree shows beside each node. */
+  allCounts: `
+SELECT group_id AS "groupId",
+       sum(direct_members)::int AS "directMembers",
+       sum(subtree_members)::int AS "subtreeMembers"
+FROM group_member_counts GROUP BY group_id`,
+
   /** The same numbers counted from the memberships themselves: what the maintained counts must equal. */
   liveCounts: `
 SELECT
