@@ -17,7 +17,7 @@ import {
   type TestApi,
   unique,
 } from '../templates/template-fixtures.js';
-import { ScriptedSmtp, startWorker } from './engine-fixtures.js';
+import { isolatedNamespace, ScriptedSmtp, startWorker } from './engine-fixtures.js';
 
 describe('sequence deliveries', () => {
   let api: TestApi;
@@ -32,7 +32,12 @@ describe('sequence deliveries', () => {
     api = await openTestApi();
     smtp = new ScriptedSmtp();
     await smtp.listen();
-    worker = await startWorker({ smtpUrl: smtp.url, namespace: 'default', relay: false });
+    // A namespace of its own: this worker must not take other specs' workflow tasks.
+    worker = await startWorker({
+      smtpUrl: smtp.url,
+      namespace: await isolatedNamespace('trellis-deliveries-spec'),
+      relay: false,
+    });
     email = worker.get(EmailDeliveryService);
     letters = worker.get(LetterDeliveryService);
     db = worker.get(DataSource);
