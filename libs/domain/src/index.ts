@@ -10,6 +10,7 @@ export * from './groups/group-path.js';
 export * from './groups/group.sql.js';
 export * from './database/transactions.js';
 export * from './events/domain-event.js';
+export * from './events/domain-event-notifier.js';
 export * from './events/domain-event.repository.js';
 export * from './pagination/cursor.js';
 export * from './contacts/contact.js';

@@ -7,6 +7,7 @@ import { Selections1764031000000 } from './migrations/1764031000000-selections.j
 import { Templates1764271828182 } from './migrations/1764271828182-templates.js';
 import { GroupMemberCounts1764400000000 } from './migrations/1764400000000-group-member-counts.js';
 import { AutomationEngine1764555000000 } from './migrations/1764555000000-automation-engine.js';
+import { NotifyAfterCommit1764900000000 } from './migrations/1764900000000-notify-after-commit.js';
 
 export const ENTITIES = [GroupEntity];
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   Templates1764271828182,
   GroupMemberCounts1764400000000,
   AutomationEngine1764555000000,
+  NotifyAfterCommit1764900000000,
 ];
 
 /** The schema is owned by migrations; `synchronize` stays off everywhere. */

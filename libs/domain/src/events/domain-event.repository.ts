@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import type { Db } from '../database/transactions.js';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { afterCommit, type Db } from '../database/transactions.js';
+import { DomainEventNotifier } from './domain-event-notifier.js';
 import type { DomainEvent, NewDomainEvent } from './domain-event.js';
 
 interface EventRow {
@@ -14,7 +17,21 @@ interface EventRow {
 /** The append-only event log: the per-contact timeline and the automation outbox. */
 @Injectable()
 export class DomainEventRepository {
-  /** Must run on the transaction that makes the change, so no committed change lacks its event. */
+  private readonly notifier?: DomainEventNotifier;
+
+  constructor(@Optional() @InjectDataSource() dataSource?: DataSource) {
+    const logger = new Logger(DomainEventRepository.name);
+    if (dataSource) {
+      this.notifier = new DomainEventNotifier(dataSource, (error) =>
+        logger.warn({ err: error }, 'could not notify event consumers; they will poll'),
+      );
+    }
+  }
+
+  /**
+   * Must run on the transaction that makes the change, so no committed change lacks
+   * its event. Consumers are woken once the transaction commits.
+   */
   async append(db: Db, events: NewDomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     await db.query(
@@ -27,6 +44,8 @@ export class DomainEventRepository {
         events.map((event) => JSON.stringify(event.payload)),
       ],
     );
+    const notifier = this.notifier;
+    if (notifier) afterCommit(db, () => notifier.notifySoon());
   }
 
   /** Newest first; `beforeSeq` continues a page. */
