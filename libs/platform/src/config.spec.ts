@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.temporalAddress).toBeUndefined();
     expect(config.smtpUrl).toBeUndefined();
     expect(config.dataDir).toMatch(/\.trellis$/);
+    expect(config.chromiumPath).toBe('/usr/bin/chromium');
   });
 
   it('treats blank values as unset', () => {
@@ -27,6 +28,7 @@ describe('loadConfig', () => {
       'LOG_LEVEL is not one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ],
     [{ TRELLIS_ADMIN_KEY: 'short' }, 'TRELLIS_ADMIN_KEY is shorter than 24 characters'],
+    [{ CHROMIUM_PATH: 'chromium' }, 'CHROMIUM_PATH is not an absolute path (got "chromium")'],
   ])('rejects %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
