@@ -64,10 +64,7 @@ export type RuleErrorCode = 'RULE_INVALID';
 export class RuleError extends domainErrorClass<RuleErrorCode>('RuleError') {}
 
 export type SelectionErrorCode =
-  | 'SELECTION_NOT_FOUND'
-  | 'SELECTION_NAME_TAKEN'
-  | 'SELECTION_IN_USE'
-  | 'SELECTION_BROKEN';
+  'SELECTION_NOT_FOUND' | 'SELECTION_NAME_TAKEN' | 'SELECTION_IN_USE' | 'SELECTION_BROKEN';
 export class SelectionError extends domainErrorClass<SelectionErrorCode>('SelectionError') {}
 
 export type TemplateErrorCode =
