@@ -86,10 +86,19 @@ describe('the system started like `npm start`', () => {
       expect(run.status).toBe(202);
       const { workflowId } = (await run.json()) as { workflowId: string };
       await waitForMail('Trellis test mail', 'walking-skeleton@example.com', 20_000);
-      const status = await fetch(`${base}/v1/system/test-mails/${workflowId}`, {
-        headers: { authorization },
-      });
-      expect(((await status.json()) as { status: string }).status).toBe('COMPLETED');
+      // The mail is accepted before the workflow records the activity's result and completes.
+      const statusOf = async () => {
+        const response = await fetch(`${base}/v1/system/test-mails/${workflowId}`, {
+          headers: { authorization },
+        });
+        return ((await response.json()) as { status: string }).status;
+      };
+      let status = await statusOf();
+      for (let attempt = 0; status === 'RUNNING' && attempt < 50; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = await statusOf();
+      }
+      expect(status).toBe('COMPLETED');
 
       const page = await fetch(`${base}/dev/mailbox`, { headers: { accept: 'text/html' } });
       expect(page.headers.get('content-type')).toContain('text/html');
