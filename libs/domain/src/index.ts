@@ -84,3 +84,4 @@ export * from './deliveries/letter-delivery.service.js';
 export * from './automation/automation.service.js';
 export * from './automation/sequence-insight.service.js';
 export * from './deliveries/letter-download.service.js';
+export * from './automation/live-automation-catalog.js';

@@ -60,7 +60,13 @@ export class ScriptedSmtp {
         });
       },
     });
+    // A client that vanishes mid-session (a killed worker) resets its socket; that is no error here.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  clear(): void {
+    this.mails.length = 0;
   }
 
   to(address: string): ReceivedMail[] {

@@ -14,10 +14,18 @@ import {
  * again after a crash starts nothing; a stop for an ended workflow has nothing to do.
  */
 export class TemporalFollowUpLauncher implements FollowUpLauncher {
-  constructor(private readonly client: () => Promise<Client>) {}
+  constructor(
+    private readonly client: () => Promise<Client>,
+    /** A call that takes longer fails and is retried later, so an unreachable server never stalls the relay. */
+    private readonly callTimeoutMs = 10_000,
+  ) {}
 
   async execute(command: AutomationCommand): Promise<void> {
     const client = await this.client();
+    await client.connection.withDeadline(Date.now() + this.callTimeoutMs, () => this.call(client, command));
+  }
+
+  private async call(client: Client, command: AutomationCommand): Promise<void> {
     if (command.kind === 'start') {
       try {
         await client.workflow.start(WORKFLOW_TYPES.followUpSequence, {

@@ -29,22 +29,23 @@ export const statusQuery = defineQuery<FollowUpStatus>(FOLLOW_UP_QUERIES.status)
 /** Steps per run before the history is cut with continue-as-new (the server may ask earlier). */
 export const STEPS_PER_RUN = 100;
 
-// Sends retry transient SMTP trouble with backoff for about a day; a permanent
+// Sends retry transient SMTP trouble with backoff for more than a day; a permanent
 // rejection is a non-retryable failure that the workflow records and moves past.
+// The timeouts also bound how long a step waits after its worker died mid-activity.
 const delivery = proxyActivities<Pick<FollowUpActivities, 'sendSequenceEmail' | 'sendSequenceLetter'>>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds',
   retry: {
-    initialInterval: '5 seconds',
+    initialInterval: '2 seconds',
     backoffCoefficient: 2,
-    maximumInterval: '30 minutes',
-    maximumAttempts: 60,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 200,
   },
 });
 
 // Database work retries until it succeeds: a down database delays the sequence, never skips a step.
 const data = proxyActivities<Omit<FollowUpActivities, 'sendSequenceEmail' | 'sendSequenceLetter'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
 type StopReason = FollowUpStopReason | 'stopCondition';

@@ -34,12 +34,12 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettings = {
 export type RelayStep = { busy: true } | { busy: false; done: number; failed: number; more: boolean };
 
 /**
- * The automation outbox relay. Each step runs in one transaction that holds the
- * relay's position row (FOR UPDATE SKIP LOCKED), so with several replicas exactly
- * one relays at a time and a replica that dies mid-step leaves the position where
- * it was. Decisions (entries, timeline events, Temporal commands) commit together
- * with the new position; the commands are then executed and deleted under the
- * same lock. Workflow ids are derived from (sequence, contact, triggering event),
+ * The automation outbox relay. Each relay step runs in one transaction that holds
+ * the relay's position row (FOR UPDATE SKIP LOCKED), so with several replicas
+ * exactly one relays at a time and a replica that dies mid-step leaves the
+ * position where it was. Decisions (entries, timeline events, Temporal commands)
+ * commit together with the new position; the commands are then executed and
+ * deleted by one dispatcher at a time (an advisory lock). Workflow ids are derived from (sequence, contact, triggering event),
  * so a command executed twice after a crash starts nothing twice.
  */
 @Injectable()
@@ -83,8 +83,7 @@ export class EventRelayService {
    */
   async dispatchCommands(launcher: FollowUpLauncher): Promise<RelayStep> {
     return this.transactions.run(async (db) => {
-      const position = await this.relay.lockPosition(db, RELAY_NAME);
-      if (!position) return { busy: true };
+      if (!(await this.relay.lockDispatch(db))) return { busy: true };
       const commands = await this.relay.pendingCommands(db, this.settings.batchSize);
       if (commands.length === 0) return { busy: false, done: 0, failed: 0, more: false };
       const chains = new Map<string, StoredCommand[]>();

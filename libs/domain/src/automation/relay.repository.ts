@@ -44,6 +44,19 @@ export class RelayRepository {
   }
 
   /**
+   * Makes this transaction the only dispatcher until it ends; false when another
+   * holds it. An advisory lock takes no transaction id, so the Temporal calls made
+   * while holding it never hold back the event watermark.
+   */
+  async lockDispatch(db: Db): Promise<boolean> {
+    const [row] = await queryRows<{ locked: boolean }>(
+      db,
+      `SELECT pg_try_advisory_xact_lock(7463023) AS locked`,
+    );
+    return row?.locked === true;
+  }
+
+  /**
    * Events after the position in (transaction, seq) order, only from transactions
    * older than every transaction still running: those are final, so an event that
    * commits late is read once its transaction is below the watermark, never skipped.

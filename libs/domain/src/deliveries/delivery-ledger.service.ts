@@ -15,13 +15,15 @@ export interface Transmitted {
   document?: Buffer;
 }
 
-/** A channel's two halves: work without locks (load, render), then the send itself under the row lock. */
+/** A channel's parts: work without locks (load, render), then the send itself under the row lock. */
 export interface DeliveryChannelSteps<Prepared> {
   channel: DeliveryChannel;
   /** Loads and renders; a DomainError here (a missing or broken template) is a permanent failure. */
   prepare(contact: Contact): Promise<{ prepared: Prepared; templateVersion: number | null }>;
+  /** What the delivery row keeps once sent (message id, document). */
+  transmitted(prepared: Prepared, contact: Contact): Transmitted;
   /** Sends; a MailRejection marked permanent is a permanent failure, anything else is retried. */
-  transmit(prepared: Prepared, contact: Contact): Promise<Transmitted>;
+  transmit(prepared: Prepared, contact: Contact): Promise<void>;
 }
 
 function outcomeOf(delivery: Delivery): DeliveryOutcome {
@@ -89,27 +91,30 @@ export class DeliveryLedgerService {
         if (!current) return { status: 'skipped', reason: 'contactDeleted' } as const;
         if (current.consent === 'unsubscribed') return this.skip(db, row, request, 'unsubscribed');
         if (steps.channel === 'email' && !current.email) return this.skip(db, row, request, 'noEmail');
-        let transmitted: Transmitted;
-        try {
-          transmitted = await steps.transmit(prepared.prepared, current);
-        } catch (error) {
-          if (error instanceof MailRejection && error.permanent) throw new PermanentFailure(error.message);
-          throw error;
-        }
+        // The row turns `sent` before SMTP is called and the transaction commits right
+        // after the server's answer: a crash in between leaves as little as possible
+        // (one COMMIT) between "accepted by SMTP" and "recorded as sent".
+        const outcome = steps.transmitted(prepared.prepared, current);
         await this.deliveries.complete(db, row.id, {
           status: 'sent',
           templateVersion: prepared.templateVersion,
-          messageId: transmitted.messageId ?? null,
-          document: transmitted.document ?? null,
+          messageId: outcome.messageId ?? null,
+          document: outcome.document ?? null,
         });
         await this.events.append(db, [
           this.event('delivery.sent', request, steps.channel, {
             deliveryId: row.id,
             templateVersion: prepared.templateVersion,
-            ...(transmitted.messageId ? { messageId: transmitted.messageId } : {}),
+            ...(outcome.messageId ? { messageId: outcome.messageId } : {}),
             ...(steps.channel === 'letter' ? { download: `/v1/letters/${row.id}` } : {}),
           }),
         ]);
+        try {
+          await steps.transmit(prepared.prepared, current);
+        } catch (error) {
+          if (error instanceof MailRejection && error.permanent) throw new PermanentFailure(error.message);
+          throw error;
+        }
         return { status: 'sent', deliveryId: row.id } as const;
       });
     } catch (error) {

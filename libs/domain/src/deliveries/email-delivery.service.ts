@@ -66,9 +66,9 @@ export class EmailDeliveryService {
         const composed = this.composer(template).compose(data!, { messageId: this.messageId(request) });
         return { prepared: composed, templateVersion: template.version };
       },
+      transmitted: (composed) => ({ messageId: composed.messageId }),
       transmit: async (composed, contact) => {
         await this.mailer.send({ from: this.mailer.from.address, to: contact.email!, raw: composed.raw });
-        return { messageId: composed.messageId };
       },
     });
   }
