@@ -39,6 +39,34 @@ describe('compileSelection: query shape', () => {
     expect(exact.params).toEqual([GROUP.greece]);
   });
 
+  it('tests alternatives on the same table with one EXISTS, so PostgreSQL can join instead of probing per contact', () => {
+    const result = compiled(
+      'in Travel/Greece or in exactly Customers or tagged "VIP" or tagged "hot" or city = "x" or in segment "Fair 2026"',
+    );
+    expect(result.predicate).toBe(
+      '(EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.contact_id = c.id AND gm.group_id = ANY($1::uuid[]))' +
+        ' OR EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id' +
+        ' AND lower(t.name COLLATE "C") = ANY($2::text[]))' +
+        ' OR COALESCE(c.city = $3::text, false)' +
+        ' OR EXISTS (SELECT 1 FROM segment_members sm WHERE sm.contact_id = c.id AND sm.segment_id = $4::uuid))',
+    );
+    expect(result.params).toEqual([
+      [GROUP.greece, GROUP.crete, GROUP.rhodes, GROUP.customers],
+      ['vip', 'hot'],
+      'x',
+      SEGMENT_FAIR,
+    ]);
+    const negated = compiled('not (in Travel/Greece or in Travel/Greece/Crete)');
+    expect(negated.predicate).toBe(
+      '(NOT (EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.contact_id = c.id AND gm.group_id = ANY($1::uuid[]))))',
+    );
+    expect(negated.params).toEqual([[GROUP.greece, GROUP.crete, GROUP.rhodes]]);
+    expect(compiled('in Travel/Greece and in Customers').params).toEqual([
+      [GROUP.greece, GROUP.crete, GROUP.rhodes],
+      [GROUP.customers, GROUP.customersVip],
+    ]);
+  });
+
   it('joins tags by name as a lower-cased param, and segments by id', () => {
     expect(compiled('tagged "VIP"').params).toEqual(['vip']);
     expect(compiled('tagged "vip"')).toEqual(

@@ -79,6 +79,9 @@ function dayStart(date: string): string {
   return `${date}T00:00:00.000Z`;
 }
 
+const MEMBERSHIP_KINDS = new Set(['inGroup', 'tagged', 'inSegment']);
+type MembershipOf<K extends 'inGroup' | 'tagged' | 'inSegment'> = Extract<CheckedCondition, { kind: K }>;
+
 function never(value: never): never {
   throw new Error(`unexpected ${JSON.stringify(value)}`);
 }
@@ -156,11 +159,52 @@ class ConditionCompiler {
     }
   }
 
+  /*
+   * Alternatives that test the same table share one EXISTS: `in A or in B` becomes one
+   * membership test over both subtrees' ids. PostgreSQL turns an EXISTS into a semi-join
+   * (or, negated, an anti-join) only where it is not under OR; under OR each one is a
+   * subplan, which is hashed only when the whole set fits in work_mem and is otherwise
+   * probed once per contact (minutes on a million contacts). bench/rules measures it.
+   */
+  private alternatives(operands: CheckedCondition[]): string[] {
+    const shared = (kind: string) =>
+      MEMBERSHIP_KINDS.has(kind) && operands.filter((o) => o.kind === kind).length > 1;
+    const merged: string[] = [];
+    if (shared('inGroup')) {
+      const groups = operands.filter((o): o is MembershipOf<'inGroup'> => o.kind === 'inGroup');
+      const ids = groups.flatMap((g) => (g.exactly ? [g.group] : g.subtree).map((ref) => ref.groupId));
+      merged.push(this.inGroups(this.b.param([...new Set(ids)], 'uuid[]')));
+    }
+    if (shared('tagged')) {
+      const tags = operands.filter((o): o is MembershipOf<'tagged'> => o.kind === 'tagged');
+      merged.push(this.taggedAny(this.b.param([...new Set(tags.map((t) => asciiLower(t.tag)))], 'text[]')));
+    }
+    if (shared('inSegment')) {
+      const segments = operands.filter((o): o is MembershipOf<'inSegment'> => o.kind === 'inSegment');
+      merged.push(this.inSegments(this.b.param([...new Set(segments.map((m) => m.segmentId))], 'uuid[]')));
+    }
+    const rest = operands.filter((operand) => !shared(operand.kind));
+    return [...merged, ...rest.map((operand) => this.compile(operand))];
+  }
+
+  private inGroups(ids: string): string {
+    return `EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.contact_id = c.id AND gm.group_id = ANY(${ids}))`;
+  }
+
+  private taggedAny(names: string): string {
+    return `EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND lower(t.name COLLATE "C") = ANY(${names}))`;
+  }
+
+  private inSegments(ids: string): string {
+    return `EXISTS (SELECT 1 FROM segment_members sm WHERE sm.contact_id = c.id AND sm.segment_id = ANY(${ids}))`;
+  }
+
   compile(condition: CheckedCondition): string {
     switch (condition.kind) {
       case 'and':
+        return `(${condition.operands.map((operand) => this.compile(operand)).join(' AND ')})`;
       case 'or':
-        return `(${condition.operands.map((operand) => this.compile(operand)).join(condition.kind === 'and' ? ' AND ' : ' OR ')})`;
+        return `(${this.alternatives(condition.operands).join(' OR ')})`;
       case 'not':
         return `(NOT ${this.compile(condition.operand)})`;
       case 'inGroup':
