@@ -6,6 +6,9 @@ import { queryRows } from '../contacts/sql-result.js';
 import type { Db } from '../database/transactions.js';
 import type { AccessScope } from './selection.js';
 
+/** Two hashed sets of about a million contacts each (the default hash_mem_multiplier is 2). */
+const HASHED_SUBPLAN_WORK_MEM = '64MB';
+
 /**
  * Runs compiled selections. The WHERE condition comes from libs/rules' compileSelection
  * and is fully parameterised; this class only adds keyset paging (by contact id) with
@@ -13,9 +16,16 @@ import type { AccessScope } from './selection.js';
  */
 @Injectable()
 export class SelectionQueryRepository {
-  /** Stops a runaway rule from holding a connection; applies to the surrounding transaction. */
-  async limitStatementTime(db: Db, milliseconds: number): Promise<void> {
-    await db.query(`SELECT set_config('statement_timeout', $1, true)`, [String(milliseconds)]);
+  /**
+   * Settings for the selection queries of the surrounding transaction: a time limit, so
+   * a runaway rule cannot hold a connection, and for rules whose membership tests run
+   * as hashed subplans (see runsAsJoins) enough work_mem to hash a million members.
+   */
+  async prepare(db: Db, options: { timeoutMs: number; hashedSubplans: boolean }): Promise<void> {
+    await db.query(`SELECT set_config('statement_timeout', $1, true)`, [String(options.timeoutMs)]);
+    if (options.hashedSubplans) {
+      await db.query(`SELECT set_config('work_mem', $1, true)`, [HASHED_SUBPLAN_WORK_MEM]);
+    }
   }
 
   async count(db: Db, compiled: CompiledSelection): Promise<number> {

@@ -21,9 +21,10 @@ import type {
 } from './selection.js';
 import { SelectionQueryRepository } from './selection-query.repository.js';
 import { checkSelectionText, checkStored } from './selection-rules.js';
+import { runsAsJoins } from './selection-plan.js';
 import { selectionNotFound } from './selection.service.js';
 
-/** Longest a selection query may run for an interactive request. */
+/** Longest a selection query may run for an interactive request, and per chunk of a bulk action. */
 const STATEMENT_TIMEOUT_MS = 30_000;
 /** Contacts per chunk when resolving a whole selection, e.g. for a bulk action. */
 export const DEFAULT_RESOLVE_CHUNK_SIZE = 500;
@@ -32,6 +33,10 @@ const LISTING = 'selection-contacts';
 
 function scoped(options: SelectionQueryOptions): CompileSelectionOptions {
   return options.scope ? { scope: options.scope } : {};
+}
+
+function settingsFor(condition: CheckedCondition) {
+  return { timeoutMs: STATEMENT_TIMEOUT_MS, hashedSubplans: !runsAsJoins(condition) };
 }
 
 export interface ResolveOptions extends SelectionQueryOptions {
@@ -70,9 +75,10 @@ export class SelectionQueryService {
     const started = performance.now();
     const limit = pageSize(request.limit);
     const after = decodeTypedCursor(LISTING, request.cursor, ['uuid'])?.[0];
-    const compiled = compileSelection(await this.conditionOf(target), scoped(options));
+    const condition = await this.conditionOf(target);
+    const compiled = compileSelection(condition, scoped(options));
     const { count, rows } = await this.transactions.run(async (db) => {
-      await this.queries.limitStatementTime(db, STATEMENT_TIMEOUT_MS);
+      await this.queries.prepare(db, settingsFor(condition));
       return {
         count: await this.queries.count(db, compiled),
         rows: await this.queries.contacts(db, compiled, after, limit + 1),
@@ -95,9 +101,10 @@ export class SelectionQueryService {
   ): Promise<Page<Contact>> {
     const limit = pageSize(request.limit);
     const after = decodeTypedCursor(LISTING, request.cursor, ['uuid'])?.[0];
-    const compiled = compileSelection(await this.conditionOf({ selectionId }), scoped(options));
+    const condition = await this.conditionOf({ selectionId });
+    const compiled = compileSelection(condition, scoped(options));
     const rows = await this.transactions.run(async (db) => {
-      await this.queries.limitStatementTime(db, STATEMENT_TIMEOUT_MS);
+      await this.queries.prepare(db, settingsFor(condition));
       return this.queries.contacts(db, compiled, after, limit + 1);
     });
     return toPage(rows, limit, LISTING, (contact) => [contact.id]);
@@ -128,27 +135,29 @@ export class SelectionQueryService {
    * Every contact id a selection matches, in chunks in id order, for bulk actions. The
    * rule is checked before this returns (RULE_INVALID, SELECTION_NOT_FOUND and
    * SELECTION_BROKEN are thrown here, before any chunk), and "now" is fixed at that
-   * moment so relative dates mean the same for every chunk. Each chunk is its own
-   * short query continuing after the last id, so no transaction stays open while the
-   * caller works on a chunk; contacts that start or stop matching meanwhile are
-   * included or not depending on whether their id is still ahead.
+   * moment so relative dates mean the same for every chunk. Each chunk is a short
+   * transaction of its own continuing after the last id, so none stays open while the
+   * caller works on a chunk; contacts that start or stop matching meanwhile are included
+   * or not depending on whether their id is still ahead.
    */
   async resolveSelectionContactIds(
     target: SelectionTarget,
     options: ResolveOptions = {},
   ): Promise<AsyncIterable<string[]>> {
-    const compiled: CompiledSelection = compileSelection(await this.conditionOf(target), {
-      ...scoped(options),
-      now: new Date(),
-    });
+    const condition = await this.conditionOf(target);
+    const compiled: CompiledSelection = compileSelection(condition, { ...scoped(options), now: new Date() });
     const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_RESOLVE_CHUNK_SIZE);
-    const queries = this.queries;
-    const pool = this.transactions.pool;
+    const { queries, transactions } = this;
+    const chunkAfter = (after: string | undefined) =>
+      transactions.run(async (db) => {
+        await queries.prepare(db, settingsFor(condition));
+        return queries.ids(db, compiled, after, chunkSize);
+      });
     return {
       async *[Symbol.asyncIterator]() {
         let after: string | undefined;
         for (;;) {
-          const ids = await queries.ids(pool, compiled, after, chunkSize);
+          const ids = await chunkAfter(after);
           if (ids.length > 0) yield ids;
           if (ids.length < chunkSize) return;
           after = ids[ids.length - 1];
