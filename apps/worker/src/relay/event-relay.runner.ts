@@ -13,6 +13,7 @@ import { TemporalFollowUpLauncher } from './temporal-follow-up.launcher.js';
 
 const CHANNEL = 'trellis_domain_events';
 const MAX_BACKOFF_MS = 10_000;
+const HELD_BACK_RETRY_MS = 20;
 
 /**
  * Drives the relay: woken by NOTIFY on the event log, with polling as the
@@ -93,6 +94,7 @@ export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationSh
   private async run(): Promise<void> {
     const launcher = new TemporalFollowUpLauncher(() => this.client());
     let backoff = 0;
+    let heldBackDelay = 0;
     while (!this.stopped) {
       try {
         const before = await this.relay.dispatchCommands(launcher);
@@ -106,10 +108,19 @@ export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationSh
           continue;
         }
         backoff = 0;
+        if (!relayed.busy && relayed.done > 0) heldBackDelay = 0;
         if (busy(relayed)) {
           await this.sleep(this.settings.relay.pollIntervalMs * 2);
         } else if (more(relayed) || more(after)) {
           continue;
+        } else if (!relayed.busy && relayed.heldBack) {
+          // A transaction older than the newest events is still open; usually it commits in
+          // moments, but one left open for long must not make the relay spin.
+          heldBackDelay = Math.min(
+            this.settings.relay.pollIntervalMs,
+            heldBackDelay * 2 || HELD_BACK_RETRY_MS,
+          );
+          await this.sleep(heldBackDelay);
         } else {
           await this.sleep(this.settings.relay.pollIntervalMs);
         }

@@ -31,7 +31,16 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettings = {
   waitScale: 1,
 };
 
-export type RelayStep = { busy: true } | { busy: false; done: number; failed: number; more: boolean };
+export type RelayStep =
+  | { busy: true }
+  | {
+      busy: false;
+      done: number;
+      failed: number;
+      more: boolean;
+      /** Events exist that wait for an older transaction to end: worth looking again soon. */
+      heldBack?: boolean;
+    };
 
 /**
  * The automation outbox relay. Each relay step runs in one transaction that holds
@@ -63,7 +72,15 @@ export class EventRelayService {
       const position = await this.relay.lockPosition(db, RELAY_NAME);
       if (!position) return { busy: true };
       const events = await this.relay.eventsAfter(db, position, this.settings.batchSize);
-      if (events.length === 0) return { busy: false, done: 0, failed: 0, more: false };
+      if (events.length === 0) {
+        return {
+          busy: false,
+          done: 0,
+          failed: 0,
+          more: false,
+          heldBack: await this.relay.heldBack(db, position),
+        };
+      }
       const automations = await this.automations.active(db);
       const plan = await this.planner.plan(db, events, automations, {
         loopGuard: this.settings.loopGuard,

@@ -75,6 +75,16 @@ export class RelayRepository {
     );
   }
 
+  /** Whether events after the position exist that the watermark still holds back. */
+  async heldBack(db: Db, position: RelayPosition): Promise<boolean> {
+    const [row] = await queryRows<{ held: boolean }>(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM domain_events WHERE (tx_id, seq) > ($1::xid8, $2::bigint)) AS held`,
+      [position.txId, position.seq],
+    );
+    return row?.held === true;
+  }
+
   async savePosition(db: Db, name: string, last: { txId: string; seq: string }): Promise<void> {
     await db.query(
       `UPDATE relay_positions SET tx_id = $2::xid8, seq = $3::bigint, updated_at = now() WHERE name = $1`,
