@@ -68,6 +68,9 @@ export class MailCatcher {
         resolve();
       });
     });
+    // smtp-server reports a client's dropped connection as an 'error' event; unheard,
+    // it would crash the process that hosts the catcher (e.g. when a worker is killed mid-send).
+    server.on('error', () => undefined);
     const address = server.server.address();
     this.boundPort = typeof address === 'object' && address ? address.port : port;
     this.server = server;
