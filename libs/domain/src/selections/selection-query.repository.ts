@@ -7,7 +7,7 @@ import type { Db } from '../database/transactions.js';
 import type { AccessScope } from './selection.js';
 
 /** Two hashed sets of about a million contacts each (the default hash_mem_multiplier is 2). */
-const HASHED_SUBPLAN_WORK_MEM = '64MB';
+export const HASHED_SUBPLAN_WORK_MEM = '64MB';
 
 /**
  * Runs compiled selections. The WHERE condition comes from libs/rules' compileSelection
