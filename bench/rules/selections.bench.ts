@@ -119,10 +119,12 @@ const CASES: Case[] = [
   {
     name: 'tag and custom number',
     rule: 'tagged "vip" and budget >= 10000',
-    // Through the tag's name: the planner then expects one tag and probes contacts per tagged one.
+    // Through the tag's name, so the planner expects one tag and probes contacts per tagged
+    // one. A budget that is not a JSON number counts as missing, so the cast needs a guard.
     handWritten: async () => ({
       sql: `SELECT count(*)::int FROM tags t JOIN contact_tags ct ON ct.tag_id = t.id JOIN contacts c ON c.id = ct.contact_id
-            WHERE lower(t.name) = $1 AND (c.custom ->> 'budget')::numeric >= $2`,
+            WHERE lower(t.name) = $1
+              AND CASE WHEN jsonb_typeof(c.custom -> 'budget') = 'number' THEN (c.custom ->> 'budget')::numeric >= $2 END`,
       params: ['vip', 10000],
     }),
     naive: async (qb) =>
