@@ -371,3 +371,49 @@ describe('running selections', () => {
     expect(response.json().error.code).toBe('CONTACT_NOT_FOUND');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the rule and selection endpoints, with a description on every field', async () => {
+    const document = await expectStatus<{
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, { description?: string }> }> };
+    }>(api.call('GET', '/openapi.json'), 200);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/rules/validate',
+        '/v1/rules/format',
+        '/v1/rules/complete',
+        '/v1/selections',
+        '/v1/selections/{id}',
+        '/v1/selections/{id}/contacts',
+        '/v1/selections/evaluate',
+        '/v1/selections/explain',
+      ]),
+    );
+    const ours = [
+      'RuleSourceDto',
+      'CompleteRuleDto',
+      'DiagnosticDto',
+      'RuleValidationDto',
+      'FormattedRuleDto',
+      'CompletionItemDto',
+      'CompletionListDto',
+      'SelectionSourceDto',
+      'EvaluateSelectionDto',
+      'ExplainSelectionDto',
+      'SelectionResponseDto',
+      'SavedSelectionResponseDto',
+      'SelectionPageDto',
+      'SelectionContactPageDto',
+      'SelectionEvaluationDto',
+      'ExplanationDto',
+      'SelectionExplanationDto',
+    ];
+    for (const name of ours) {
+      const properties = Object.entries(document.components.schemas[name]?.properties ?? {});
+      expect({ name, properties: properties.length > 0 }).toEqual({ name, properties: true });
+      const undocumented = properties.filter(([, schema]) => !schema.description).map(([key]) => key);
+      expect({ name, undocumented }).toEqual({ name, undocumented: [] });
+    }
+  });
+});
