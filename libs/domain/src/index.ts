@@ -39,6 +39,7 @@ export * from './users/user.service.js';
 export * from './bulk/bulk-contacts.service.js';
 export * from './timeline/timeline.service.js';
 export * from './rules/automation-catalog.js';
+export * from './automation/live-automation-catalog.js';
 export * from './rules/rule-catalog.repository.js';
 export * from './rules/rule-catalog.service.js';
 export * from './rules/rule.service.js';

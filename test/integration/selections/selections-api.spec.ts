@@ -123,6 +123,29 @@ describe('POST /v1/rules/validate, format and complete', () => {
     );
   });
 
+  it('knows the templates that exist, so a sequence may send them', async () => {
+    const name = unique('welcome');
+    await expectStatus(
+      api.call('POST', '/v1/templates', {
+        name,
+        kind: 'email',
+        subject: 'Hello',
+        body: `<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text>
+          <mj-text><a href="{{links.unsubscribe}}">Unsubscribe</a></mj-text></mj-column></mj-section></mj-body></mjml>`,
+      }),
+      201,
+    );
+    const check = (template: string) =>
+      expectStatus<{ valid: boolean; diagnostics: DiagnosticJson[] }>(
+        api.call('POST', '/v1/rules/validate', { source: `sequence "s" {\n  send email ${q(template)}\n}` }),
+        200,
+      );
+    expect(await check(name)).toEqual({ valid: true, diagnostics: [] });
+    expect((await check(`${name}x`)).diagnostics).toEqual([
+      expect.objectContaining({ code: 'unknown-template', suggestion: q(name) }),
+    ]);
+  });
+
   it('answers 400 VALIDATION_FAILED without source', async () => {
     const response = await api.call('POST', '/v1/rules/validate', {});
     expect(response.statusCode).toBe(400);

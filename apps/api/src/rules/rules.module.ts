@@ -1,19 +1,21 @@
 import { Module } from '@nestjs/common';
 import {
   AUTOMATION_CATALOG,
-  EmptyAutomationCatalog,
+  AutomationRepository,
+  LiveAutomationCatalog,
   RuleCatalogRepository,
   RuleCatalogService,
   RuleService,
   SelectionRepository,
+  TemplateRepository,
   Transactions,
 } from '../../../../libs/domain/src/index.js';
 import { RulesController } from './rules.controller.js';
 
 /**
- * The rule language's editor endpoints and the catalog rules are checked against.
- * Templates and sequences have no tables yet: AUTOMATION_CATALOG knows none until the
- * feature that adds them binds its own implementation here.
+ * The rule language's editor endpoints and the catalog rules are checked against:
+ * groups, fields, tags, segments and saved selections from RuleCatalogService, templates
+ * and sequences from AUTOMATION_CATALOG (live templates, sequences of active automations).
  */
 @Module({
   controllers: [RulesController],
@@ -23,7 +25,9 @@ import { RulesController } from './rules.controller.js';
     SelectionRepository,
     RuleCatalogService,
     RuleService,
-    { provide: AUTOMATION_CATALOG, useClass: EmptyAutomationCatalog },
+    TemplateRepository,
+    AutomationRepository,
+    { provide: AUTOMATION_CATALOG, useClass: LiveAutomationCatalog },
   ],
   exports: [Transactions, RuleCatalogService, SelectionRepository],
 })
