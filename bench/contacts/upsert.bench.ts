@@ -27,8 +27,6 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     connections: { type: 'string' },
     'data-dir': { type: 'string' },
-    // Diagnostic: disables the domain_events NOTIFY trigger in the bench database (see bench/README.md).
-    'without-notify': { type: 'boolean' },
   },
 });
 const SECONDS = Number(args.seconds ?? 10);
@@ -117,16 +115,6 @@ async function seedGroups(url: string): Promise<void> {
         parent = id;
       }
     }
-  } finally {
-    await client.end();
-  }
-}
-
-async function disableNotifyTrigger(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('ALTER TABLE domain_events DISABLE TRIGGER domain_events_notify');
   } finally {
     await client.end();
   }
@@ -425,7 +413,6 @@ async function main(): Promise<void> {
     await recreateDatabase(database.url);
     await runMigrations(database.url);
     await seedGroups(database.url);
-    if (args['without-notify']) await disableNotifyTrigger(database.url);
     api = await startApi(database.url);
 
     // Warm-up: creates the EXISTING people that half of the measured requests update.
@@ -451,8 +438,7 @@ async function main(): Promise<void> {
     console.log(
       `\ncontact upsert by email with ${PATHS.length} group paths; half new people, half updates; ` +
         `${SECONDS} s each at ${CONNECTIONS} connections, alternating in ${ROUNDS} rounds, on ${cpus().length} cores ` +
-        `(API, PostgreSQL and load generator share them); load average before: ${load.toFixed(1)}` +
-        `${args['without-notify'] ? '\nDIAGNOSTIC: domain_events NOTIFY trigger disabled' : ''}\n`,
+        `(API, PostgreSQL and load generator share them); load average before: ${load.toFixed(1)}\n`,
     );
     console.log(
       `${''.padEnd(44)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'failed'.padStart(8)}`,

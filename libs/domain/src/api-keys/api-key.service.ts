@@ -20,13 +20,40 @@ function displayPrefix(key: string): string {
   return key.slice(0, 8);
 }
 
+/**
+ * How long a replica trusts a key it has found valid without asking the database
+ * again. Every request needs its key checked, and the lookup was one of the eight
+ * round trips of a contact upsert; a key revoked or rotated elsewhere stops working
+ * within this time. Unknown keys are never remembered, so guessing cannot fill memory.
+ */
+export const API_KEY_CACHE_MS = 10_000;
+const API_KEY_CACHE_ENTRIES = 1_000;
+
 @Injectable()
 export class ApiKeyService {
+  private readonly recentlyValid = new Map<string, { key: ApiKeyRecord; until: number }>();
+
+  /** The clock the cache expires by; tests replace it. */
+  protected now: () => number = Date.now;
+
   constructor(private readonly keys: ApiKeyRepository) {}
 
   async authenticate(presentedKey: string): Promise<ApiKeyRecord | undefined> {
     if (presentedKey.length === 0 || presentedKey.length > 200) return undefined;
-    return this.keys.findByHash(hashApiKey(presentedKey));
+    const hash = hashApiKey(presentedKey);
+    const cacheKey = hash.toString('base64');
+    const cached = this.recentlyValid.get(cacheKey);
+    if (cached && cached.until > this.now()) return cached.key;
+    this.recentlyValid.delete(cacheKey);
+    const key = await this.keys.findByHash(hash);
+    if (key) {
+      if (this.recentlyValid.size >= API_KEY_CACHE_ENTRIES) {
+        // Maps iterate in insertion order: the first entry is the oldest.
+        this.recentlyValid.delete(this.recentlyValid.keys().next().value!);
+      }
+      this.recentlyValid.set(cacheKey, { key, until: this.now() + API_KEY_CACHE_MS });
+    }
+    return key;
   }
 
   /**

@@ -8,6 +8,7 @@ import { Templates1764271828182 } from './migrations/1764271828182-templates.js'
 import { GroupMemberCounts1764400000000 } from './migrations/1764400000000-group-member-counts.js';
 import { AutomationEngine1764555000000 } from './migrations/1764555000000-automation-engine.js';
 import { NotifyAfterCommit1764900000000 } from './migrations/1764900000000-notify-after-commit.js';
+import { MemberCountsPerContact1765000000000 } from './migrations/1765000000000-member-counts-per-contact.js';
 
 export const ENTITIES = [GroupEntity];
 export const MIGRATIONS = [
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   GroupMemberCounts1764400000000,
   AutomationEngine1764555000000,
   NotifyAfterCommit1764900000000,
+  MemberCountsPerContact1765000000000,
 ];
 
 /** The schema is owned by migrations; `synchronize` stays off everywhere. */
