@@ -15,8 +15,10 @@ import {
   BULK_ACTIONS,
   type BulkAction,
   type BulkResult,
+  type BulkTarget,
   MAX_TAG_NAME_LENGTH,
 } from '../../../../libs/domain/src/index.js';
+import { SelectionTargetDto, targetOf } from '../selections/selections.dto.js';
 
 export const MAX_BULK_IDS = 10_000;
 
@@ -61,26 +63,32 @@ function BulkParameter(
 
 const isUuid = (value: unknown) => typeof value === 'string' && UUID.test(value);
 
-const NotYetSupported = () =>
-  ValidateBy({
-    name: 'notYetSupported',
+/** Exactly one of ids and selection (checked on ids, so reported under its name). */
+function OneTarget() {
+  return ValidateBy({
+    name: 'oneBulkTarget',
     validator: {
-      validate: () => false,
-      defaultMessage: () => 'selection targets are not supported yet; pass target.ids',
+      validate: (_value, args) => {
+        const target = args!.object as { ids?: unknown; selection?: unknown };
+        return (target.ids === undefined) !== (target.selection === undefined);
+      },
+      defaultMessage: () => 'give exactly one of ids and selection',
     },
   });
+}
 
 /**
- * Which contacts to act on. Today `{ ids }`; `{ selection }` is reserved for
- * selections by rule and is refused by name until it exists.
+ * Which contacts to act on: `{ ids }`, or `{ selection }` with the body of
+ * POST /v1/selections/evaluate (`{ source }` or `{ selectionId }`).
  */
 export class BulkTargetDto {
   @ApiPropertyOptional({
-    description: `Contact ids, 1 to ${MAX_BULK_IDS}; duplicates count once`,
+    description: `Contact ids, 1 to ${MAX_BULK_IDS}, duplicates count once; or give selection`,
     type: [String],
     format: 'uuid',
   })
-  @ValidateIf((target: BulkTargetDto) => target.selection === undefined)
+  @ValidateIf((target: BulkTargetDto) => target.ids !== undefined || target.selection === undefined)
+  @OneTarget()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BULK_IDS)
@@ -88,13 +96,15 @@ export class BulkTargetDto {
   ids?: string[];
 
   @ApiPropertyOptional({
-    description: 'Reserved: a selection of contacts by rule (not supported yet)',
-    type: 'object',
-    additionalProperties: true,
+    description:
+      'Every contact a selection matches when the action runs, as rule text ({source}) or a saved selection ({selectionId}); no upper limit; or give ids',
+    type: SelectionTargetDto,
   })
   @ValidateIf((target: BulkTargetDto) => target.selection !== undefined)
-  @NotYetSupported()
-  selection?: unknown;
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SelectionTargetDto)
+  selection?: SelectionTargetDto;
 }
 
 export class BulkActionDto {
@@ -151,6 +161,10 @@ export class BulkResultDto {
 
   @ApiProperty({ description: 'Contacts the action could not be applied to', type: [BulkFailureDto] })
   failed!: BulkFailureDto[];
+}
+
+export function targetOfBulk(dto: BulkTargetDto): BulkTarget {
+  return dto.selection !== undefined ? { selection: targetOf(dto.selection) } : { ids: dto.ids! };
 }
 
 export function mapBulkResult(result: BulkResult): BulkResultDto {

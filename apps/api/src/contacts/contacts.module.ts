@@ -19,6 +19,7 @@ import {
   UserRepository,
   UserService,
 } from '../../../../libs/domain/src/index.js';
+import { SelectionsModule } from '../selections/selections.module.js';
 import { BulkController } from './bulk.controller.js';
 import { ContactGroupsController } from './contact-groups.controller.js';
 import { ContactTagsController } from './contact-tags.controller.js';
@@ -28,9 +29,11 @@ import { ContactsController } from './contacts.controller.js';
 /**
  * The CRM core's domain providers (contacts, memberships, tags, segments, the
  * field schema, users) and the contact endpoints. The tags, segments, fields and
- * users modules import it for their controllers.
+ * users modules import it for their controllers. Bulk actions take their selection
+ * targets from SelectionsModule.
  */
 @Module({
+  imports: [SelectionsModule],
   controllers: [
     BulkController,
     ContactsController,

@@ -4,6 +4,8 @@ import { Transactions, type Db } from '../database/transactions.js';
 import type { ContactErrorCode } from '../errors/domain-error.js';
 import { MembershipService } from '../memberships/membership.service.js';
 import { SegmentService } from '../segments/segment.service.js';
+import type { SelectionTarget } from '../selections/selection.js';
+import { SelectionQueryService } from '../selections/selection-query.service.js';
 import type { BulkLabelResult } from '../tags/tag.js';
 import { TagService } from '../tags/tag.service.js';
 
@@ -19,10 +21,10 @@ export const BULK_ACTIONS = [
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /**
- * Which contacts a bulk action applies to. Only explicit ids for now; a saved or
- * inline selection (`{ selection: ... }`) will be the second member of this union.
+ * Which contacts a bulk action applies to: explicit ids (duplicates count once), or
+ * every contact a selection matches, given as rule text or a saved selection's id.
  */
-export type BulkTarget = { ids: string[] };
+export type BulkTarget = { ids: string[] } | { selection: SelectionTarget };
 
 export interface BulkCommand {
   action: BulkAction;
@@ -50,11 +52,20 @@ export const BULK_CHUNK_SIZE = 500;
  * One action over many contacts, in chunks of BULK_CHUNK_SIZE, each chunk one
  * transaction with its events. A chunk that fails leaves the chunks before it
  * committed; the action's parameters are checked in the first chunk, before any write.
+ *
+ * A selection target is checked (RULE_INVALID, SELECTION_NOT_FOUND, SELECTION_BROKEN)
+ * before the first chunk, and then read chunk by chunk in id order, each chunk after
+ * the last id done. So an action that changes what the selection matches (removing
+ * from the group it tests, deleting) neither skips a contact nor meets one twice;
+ * a contact that starts or stops matching meanwhile is included exactly when its id
+ * is still ahead. The number of contacts is not capped: a selection's request is
+ * small whatever it matches, and every chunk is short.
  */
 @Injectable()
 export class BulkContactsService {
   constructor(
     private readonly transactions: Transactions,
+    private readonly selections: SelectionQueryService,
     private readonly contacts: ContactService,
     private readonly memberships: MembershipService,
     private readonly tags: TagService,
@@ -62,16 +73,31 @@ export class BulkContactsService {
   ) {}
 
   async run(command: BulkCommand): Promise<BulkResult> {
-    const ids = [...new Set(command.target.ids)];
     const result: BulkResult = { processed: 0, unchanged: 0, failed: [] };
-    for (let start = 0; start < ids.length; start += BULK_CHUNK_SIZE) {
-      const chunk = ids.slice(start, start + BULK_CHUNK_SIZE);
+    let chunks = 0;
+    for await (const chunk of await this.chunksOf(command.target)) {
+      chunks += 1;
       const outcome = await this.transactions.run((db) => this.apply(db, command, chunk));
       result.processed += outcome.changedIds.length;
       result.unchanged += outcome.unchangedIds.length;
       for (const id of outcome.missingIds) result.failed.push({ id, code: 'CONTACT_NOT_FOUND' });
     }
+    // A selection that matches nobody still answers an unknown group, tag, user or segment,
+    // as a list of unknown ids would.
+    if (chunks === 0) await this.transactions.run((db) => this.apply(db, command, []));
     return result;
+  }
+
+  private async chunksOf(target: BulkTarget): Promise<AsyncIterable<string[]> | Iterable<string[]>> {
+    if ('selection' in target) {
+      return this.selections.resolveSelectionContactIds(target.selection, { chunkSize: BULK_CHUNK_SIZE });
+    }
+    const ids = [...new Set(target.ids)];
+    const chunks: string[][] = [];
+    for (let start = 0; start < ids.length; start += BULK_CHUNK_SIZE) {
+      chunks.push(ids.slice(start, start + BULK_CHUNK_SIZE));
+    }
+    return chunks;
   }
 
   private async apply(db: Db, command: BulkCommand, contactIds: string[]): Promise<BulkLabelResult> {
