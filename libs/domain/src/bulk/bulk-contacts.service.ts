@@ -77,7 +77,9 @@ export class BulkContactsService {
     let chunks = 0;
     for await (const chunk of await this.chunksOf(command.target)) {
       chunks += 1;
-      const outcome = await this.transactions.run((db) => this.apply(db, command, chunk));
+      const outcome = await this.transactions.run((db) => this.apply(db, command, chunk), {
+        retryConflicts: true,
+      });
       result.processed += outcome.changedIds.length;
       result.unchanged += outcome.unchangedIds.length;
       for (const id of outcome.missingIds) result.failed.push({ id, code: 'CONTACT_NOT_FOUND' });

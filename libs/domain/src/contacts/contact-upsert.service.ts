@@ -39,44 +39,54 @@ export class ContactUpsertService {
 
   async upsert(input: ContactUpsert, actor: string, source: MembershipSource = 'api'): Promise<UpsertResult> {
     const { groups = [], tags = [], email, ...fields } = input;
-    return this.transactions.run(async (db) => {
-      const groupIds = groups.length > 0 ? await this.memberships.resolvePathsWithin(db, groups) : [];
-      // Every event of the call goes out in one statement at the end.
-      const pending = new PendingEvents(this.events);
-      let contact: Contact | undefined;
-      let created = false;
-      // Two rounds at most: when another transaction creates this person first,
-      // ON CONFLICT waits for it to commit and the second lookup finds the row.
-      for (let round = 0; round < 3 && !contact; round++) {
-        contact = await this.contacts.findPersonByEmailForChangeWithin(db, email);
-        if (contact) {
-          contact = await this.contacts.updateWithin(db, contact, fields, actor, pending);
-        } else {
-          contact = await this.contacts.createWithin(db, { ...fields, email, kind: 'person' }, actor, {
-            ifAbsent: true,
+    return this.transactions.run(
+      async (db) => {
+        const groupIds = groups.length > 0 ? await this.memberships.resolvePathsWithin(db, groups) : [];
+        // Every event of the call goes out in one statement at the end.
+        const pending = new PendingEvents(this.events);
+        let contact: Contact | undefined;
+        let created = false;
+        // Two rounds at most: when another transaction creates this person first,
+        // ON CONFLICT waits for it to commit and the second lookup finds the row.
+        for (let round = 0; round < 3 && !contact; round++) {
+          contact = await this.contacts.findPersonByEmailForChangeWithin(db, email);
+          if (contact) {
+            contact = await this.contacts.updateWithin(db, contact, fields, actor, pending);
+          } else {
+            contact = await this.contacts.createWithin(db, { ...fields, email, kind: 'person' }, actor, {
+              ifAbsent: true,
+              pending,
+            });
+            created = contact !== undefined;
+          }
+        }
+        if (!contact) throw new Error(`upsert of ${email} raced with deletes three times`);
+        // The row is locked from here on: found FOR NO KEY UPDATE, or inserted by this transaction.
+        const contactId = contact.id;
+        if (groupIds.length > 0) {
+          await this.memberships.addWithin(db, {
+            contactId,
+            groupIds,
+            actor,
+            source,
+            lockHeld: true,
             pending,
           });
-          created = contact !== undefined;
         }
-      }
-      if (!contact) throw new Error(`upsert of ${email} raced with deletes three times`);
-      // The row is locked from here on: found FOR NO KEY UPDATE, or inserted by this transaction.
-      const contactId = contact.id;
-      if (groupIds.length > 0) {
-        await this.memberships.addWithin(db, { contactId, groupIds, actor, source, lockHeld: true, pending });
-      }
-      if (tags.length > 0) {
-        await this.tags.tagWithin(db, {
-          contactId,
-          names: tags,
-          actor,
-          lockHeld: true,
-          field: 'tags',
-          pending,
-        });
-      }
-      await pending.flush(db);
-      return { contact, created };
-    });
+        if (tags.length > 0) {
+          await this.tags.tagWithin(db, {
+            contactId,
+            names: tags,
+            actor,
+            lockHeld: true,
+            field: 'tags',
+            pending,
+          });
+        }
+        await pending.flush(db);
+        return { contact, created };
+      },
+      { retryConflicts: true },
+    );
   }
 }

@@ -91,10 +91,13 @@ export class ContactService {
    * whole event history go; an anonymous contact.deleted tombstone stays.
    */
   async delete(id: string, actor: string): Promise<void> {
-    await this.transactions.run(async (db) => {
-      const { missingIds } = await this.eraseWithin(db, [id], actor);
-      if (missingIds.length > 0) throw contactNotFound(id);
-    });
+    await this.transactions.run(
+      async (db) => {
+        const { missingIds } = await this.eraseWithin(db, [id], actor);
+        if (missingIds.length > 0) throw contactNotFound(id);
+      },
+      { retryConflicts: true },
+    );
   }
 
   /**

@@ -65,8 +65,9 @@ export class MembershipService {
   async add(
     command: Omit<MembershipCommand, 'groupIds' | 'lockHeld'> & { groupId: string },
   ): Promise<boolean> {
-    const changes = await this.transactions.run((db) =>
-      this.addWithin(db, { ...command, groupIds: [command.groupId] }),
+    const changes = await this.transactions.run(
+      (db) => this.addWithin(db, { ...command, groupIds: [command.groupId] }),
+      { retryConflicts: true },
     );
     return changes.length > 0;
   }
@@ -75,8 +76,9 @@ export class MembershipService {
   async remove(
     command: Omit<MembershipCommand, 'groupIds' | 'lockHeld'> & { groupId: string },
   ): Promise<boolean> {
-    const changes = await this.transactions.run((db) =>
-      this.removeWithin(db, { ...command, groupIds: [command.groupId] }),
+    const changes = await this.transactions.run(
+      (db) => this.removeWithin(db, { ...command, groupIds: [command.groupId] }),
+      { retryConflicts: true },
     );
     return changes.length > 0;
   }
