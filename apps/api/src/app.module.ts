@@ -11,6 +11,7 @@ import { AutomationsModule } from './automations/automations.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { validationFailed } from './errors/validation.js';
 import { FieldsModule } from './fields/fields.module.js';
+import { RejectNulCharactersPipe } from './errors/nul-characters.pipe.js';
 import { ApiExceptionFilter } from './errors/exception.filter.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -62,6 +63,7 @@ export class AppModule {
         { provide: API_SETTINGS, useValue: settings },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({

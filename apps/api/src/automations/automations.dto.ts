@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import type {
   Automation,
   AutomationValidation,
@@ -29,14 +29,15 @@ export class CreateAutomationDto {
 
 export class UpdateAutomationDto {
   @ApiPropertyOptional({ description: 'New unique name' })
-  @IsOptional()
+  // Absent leaves the name; null is not a name (IsOptional would let it through).
+  @ValidateIf((patch: UpdateAutomationDto) => patch.name !== undefined)
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })
   name?: string;
 
   @ApiPropertyOptional({ description: 'New rule text; takes effect at the next activation' })
-  @IsOptional()
+  @ValidateIf((patch: UpdateAutomationDto) => patch.source !== undefined)
   @IsString()
   @MaxLength(MAX_RULE_SOURCE_LENGTH)
   source?: string;
