@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestApi } from '../support/test-api.js';
+import { openTestApi, type TestApi } from './contacts/crm-factories.js';
+import { newEmailTemplate } from './templates/template-fixtures.js';
 
 /**
  * Bad input must never produce a 500. Every operation in the OpenAPI document gets
@@ -50,19 +51,72 @@ const WRONG_VALUES: unknown[] = [
   {},
   { nested: { deeper: [1, 'a'] } },
 ];
-const PATH_VALUES = ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%00', '💥', 'x'.repeat(300)];
+const PATH_VALUES = [
+  '00000000-0000-4000-8000-000000000000',
+  '99999999999',
+  '-1',
+  'not-a-uuid',
+  '%00',
+  '💥',
+  'x'.repeat(300),
+];
 
 /** Routes whose purpose is to wait, stream or run workflows; their inputs are covered by their own specs. */
 const SKIPPED = new Set(['POST /v1/system/test-mails']);
 
 describe('garbage in, never a 500', () => {
+  let api: TestApi;
   let app: NestFastifyApplication;
   let authorization: string;
   let document: OpenApi;
 
+  /** A real resource behind each kind of path parameter, so that garbage also reaches existing rows. */
+  const realValues: Record<string, string> = {};
+
   beforeAll(async () => {
-    ({ app, authorization } = await createTestApi());
+    api = await openTestApi();
+    ({ app, authorization } = api);
     document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const create = async (url: string, payload: unknown): Promise<Record<string, string>> => {
+      const response = await app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization },
+        payload: payload as string,
+      });
+      if (response.statusCode >= 300) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+      return response.json();
+    };
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const group = await create('/v1/groups', { name: `Garbage ${suffix}` });
+    realValues['groups'] = group['id']!;
+    realValues['contacts'] = (
+      await create('/v1/contacts', { kind: 'person', email: `garbage-${suffix}@example.com` })
+    )['id']!;
+    realValues['segments'] = (await create('/v1/segments', { name: `Garbage ${suffix}` }))['id']!;
+    realValues['fields'] = (
+      await create('/v1/fields', { key: `garbage_${suffix}`, label: 'Garbage', type: 'number' })
+    )['key']!;
+    realValues['selections'] = (
+      await create('/v1/selections', { source: `selection "Garbage ${suffix}" = in "Garbage ${suffix}"` })
+    )['id']!;
+    realValues['automations'] = (
+      await create('/v1/automations', {
+        name: `Garbage ${suffix}`,
+        source: `when tagged "garbage" start sequence "G${suffix}"\nsequence "G${suffix}" { wait 1 day }`,
+      })
+    )['id']!;
+    realValues['templates'] = (await newEmailTemplate(api)).id;
+    realValues['template-parts'] = (
+      await create('/v1/template-parts', {
+        name: `garbage-${suffix}`,
+        kind: 'partial',
+        content: '<mj-text>x</mj-text>',
+      })
+    )['id']!;
+    realValues['tags'] = 'garbage';
+    realValues['versions'] = '1';
+    realValues['sequences'] = `G${suffix}`;
   });
 
   afterAll(async () => {
@@ -125,13 +179,26 @@ describe('garbage in, never a 500', () => {
       }
     };
 
-    for (const [template, operations] of Object.entries(document.paths)) {
-      for (const [method, operation] of Object.entries(operations)) {
+    // Deletes last, so that the real resources exist for everything else.
+    const operations = Object.entries(document.paths)
+      .flatMap(([template, byMethod]) =>
+        Object.entries(byMethod).map(([method, operation]) => ({ template, method, operation })),
+      )
+      .sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
+    for (const { template, method, operation } of operations) {
+      {
         if (SKIPPED.has(`${method.toUpperCase()} ${template}`)) continue;
         const pathParameters = template.match(/\{[^}]+\}/g) ?? [];
-        const urls = (pathParameters.length === 0 ? [''] : PATH_VALUES).map((value) =>
-          template.replace(/\{[^}]+\}/g, encodeURIComponent(value)),
+        // Each parameter gets the real resource named by the path segment before it.
+        const real = template.replace(/([^/]+)\/\{[^}]+\}/g, (whole, segment: string) =>
+          realValues[segment] === undefined ? whole : `${segment}/${encodeURIComponent(realValues[segment])}`,
         );
+        const urls = [
+          ...(pathParameters.length > 0 && !/\{/.test(real) ? [real] : []),
+          ...(pathParameters.length === 0 ? [''] : PATH_VALUES).map((value) =>
+            template.replace(/\{[^}]+\}/g, encodeURIComponent(value)),
+          ),
+        ].map((url) => url || template);
         const queryNames = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
         for (const url of urls) {
           await check(method, url);

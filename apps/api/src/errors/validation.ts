@@ -16,3 +16,6 @@ export function validationFailed(errors: ValidationError[]): ApiError {
   const names = [...new Set(fields.map((entry) => entry.field))].join(', ');
   return new ApiError('VALIDATION_FAILED', `invalid request body: ${names}`, { fields });
 }
+
+/** The largest PostgreSQL `integer`; version numbers and similar counters are stored as one. */
+export const MAX_VERSION_NUMBER = 2_147_483_647;

@@ -42,7 +42,8 @@ export class CreateGroupDto {
 
 export class UpdateGroupDto {
   @ApiPropertyOptional({ description: `New name. ${NAME_DESCRIPTION}`, example: 'Greece' })
-  @IsOptional()
+  // Absent keeps the name; null is not a name (IsOptional would let it through).
+  @ValidateIf((body: UpdateGroupDto) => body.name !== undefined)
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsUUID, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsUUID, Max, Min } from 'class-validator';
 import type { TemplateRevision } from '../../../../libs/domain/src/index.js';
 import { IsPresentNotNull } from '../contacts/contacts.dto.js';
+import { MAX_VERSION_NUMBER } from '../errors/validation.js';
 import { ApiError } from '../errors/api-error.js';
 
 export const MAX_LETTERS_PER_CALL = 500;
@@ -26,6 +27,7 @@ export class RenderLettersDto {
   @IsPresentNotNull()
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION_NUMBER)
   version?: number;
 
   @ApiPropertyOptional({ description: 'Print the draft instead, as a proof' })

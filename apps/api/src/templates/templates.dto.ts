@@ -9,6 +9,7 @@ import {
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
   Min,
 } from 'class-validator';
@@ -27,6 +28,7 @@ import {
 } from '../../../../libs/domain/src/index.js';
 import type { Diagnostic, PaperFormat } from '../../../../libs/templates/src/index.js';
 import { IsPresentNotNull } from '../contacts/contacts.dto.js';
+import { MAX_VERSION_NUMBER } from '../errors/validation.js';
 import { PageQueryDto } from '../contacts/page.dto.js';
 import { ApiError } from '../errors/api-error.js';
 
@@ -305,6 +307,7 @@ export class PreviewTemplateDto {
   @IsPresentNotNull()
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION_NUMBER)
   version?: number;
 }
 
