@@ -69,14 +69,33 @@ describe('compileSelection: query shape', () => {
 
   it('joins tags by name as a lower-cased param, and segments by id', () => {
     expect(compiled('tagged "VIP"').params).toEqual(['vip']);
-    expect(compiled('tagged "vip"')).toEqual(
+    expect(compiled('not tagged "vip"')).toEqual(
       expect.objectContaining({
+        from: 'contacts c',
         predicate:
-          'EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND lower(t.name COLLATE "C") = $1::text)',
+          '(NOT EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND lower(t.name COLLATE "C") = $1::text))',
         params: ['vip'],
       }),
     );
     expect(compiled('in segment "Fair 2026"').params).toEqual([SEGMENT_FAIR]);
+  });
+
+  it('turns tags that the whole selection requires into inner joins, and only those', () => {
+    const required = compiled('tagged "VIP" and (city = "Berlin" or tagged "hot") and tagged "vip"');
+    expect(required.from).toBe(
+      'contacts c JOIN contact_tags tag_held_0 ON tag_held_0.contact_id = c.id' +
+        ' JOIN tags tag_named_0 ON tag_named_0.id = tag_held_0.tag_id AND lower(tag_named_0.name COLLATE "C") = $1::text',
+    );
+    expect(required.predicate).toBe(
+      '(COALESCE(c.city = $2::text, false) OR EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND lower(t.name COLLATE "C") = $3::text))',
+    );
+    expect(required.params).toEqual(['vip', 'Berlin', 'hot']);
+    expect(required.countSql).toBe(
+      `SELECT count(*)::int AS count FROM ${required.from} WHERE ${required.predicate}`,
+    );
+    expect(compiled('tagged "a" and tagged "b"').from).toContain('tag_named_1');
+    expect(compiled('tagged "vip"').predicate).toBe('true');
+    expect(compiled('city = "Berlin" or tagged "vip"').from).toBe('contacts c');
   });
 
   it('lowercases email comparisons on both sides, ASCII only', () => {
@@ -130,7 +149,7 @@ describe('compileSelection: query shape', () => {
       sampleCatalog,
     );
     const b = compileSelection(result.checked!.selections[1]!);
-    expect(b.predicate).toContain('lower(t.name COLLATE "C") = $1::text');
+    expect(b.from).toContain('lower(tag_named_0.name COLLATE "C") = $1::text');
     expect(b.predicate).toContain('c.consent = $2::text');
     expect(b.params).toEqual(['vip', 'subscribed']);
   });

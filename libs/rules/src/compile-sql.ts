@@ -19,11 +19,16 @@ export interface CompileSelectionOptions {
 }
 
 export interface CompiledSelection {
-  /** `SELECT c.id FROM contacts c WHERE ...` */
+  /** `SELECT c.id FROM <from> WHERE <predicate>` */
   sql: string;
-  /** The same filter as `SELECT count(*)::int AS count FROM contacts c WHERE ...`. */
+  /** The same filter as `SELECT count(*)::int AS count FROM <from> WHERE <predicate>`. */
   countSql: string;
-  /** The WHERE condition alone, on alias c, for composing into other queries. */
+  /**
+   * `contacts c` and the joins the compiler hoisted out of the condition; each joins at
+   * most one row per contact, so composed queries need no DISTINCT.
+   */
+  from: string;
+  /** The WHERE condition on alias c, for composing into other queries after `FROM <from>`. */
   predicate: string;
   params: unknown[];
 }
@@ -328,16 +333,47 @@ export function compileSelection(
 ): CompiledSelection {
   const condition = 'kind' in selection ? selection : selection.condition;
   const builder = new SqlBuilder();
-  let predicate = new ConditionCompiler(builder, options.now).compile(condition);
+  const parts = conjuncts(condition);
+  // A tag test the whole selection needs becomes an inner join. As EXISTS, PostgreSQL
+  // de-duplicates the tag's contacts in a hash (it cannot prove the tag-name join yields
+  // one row per contact) and then probes contacts in hash order: 1.4x slower at 1M
+  // contacts (bench/rules, "tag and custom number"). A contact holds a tag at most once
+  // and tag names are unique ignoring ASCII case, so the join adds no duplicate rows.
+  const joinedTags = [
+    ...new Set(parts.flatMap((part) => (part.kind === 'tagged' ? [asciiLower(part.tag)] : []))),
+  ];
+  const from = joinedTags
+    .map((tag, index) => {
+      const [held, named] = [`tag_held_${index}`, `tag_named_${index}`];
+      return (
+        ` JOIN contact_tags ${held} ON ${held}.contact_id = c.id` +
+        ` JOIN tags ${named} ON ${named}.id = ${held}.tag_id AND lower(${named}.name COLLATE "C") = ${builder.param(tag, 'text')}`
+      );
+    })
+    .reduce((sql, join) => sql + join, 'contacts c');
+  const rest = joinedTags.length === 0 ? [condition] : parts.filter((part) => part.kind !== 'tagged');
+  const compiler = new ConditionCompiler(builder, options.now);
+  let predicate =
+    rest.length === 0
+      ? 'true'
+      : compiler.compile(rest.length === 1 ? rest[0]! : { kind: 'and', operands: rest });
   if (options.scope) {
     const offset = builder.params.length;
     predicate = `${predicate} AND (${renumberPlaceholders(options.scope.sql, offset)})`;
     builder.params.push(...options.scope.params);
   }
   return {
-    sql: `SELECT c.id FROM contacts c WHERE ${predicate}`,
-    countSql: `SELECT count(*)::int AS count FROM contacts c WHERE ${predicate}`,
+    sql: `SELECT c.id FROM ${from} WHERE ${predicate}`,
+    countSql: `SELECT count(*)::int AS count FROM ${from} WHERE ${predicate}`,
+    from,
     predicate,
     params: builder.params,
   };
+}
+
+/** The conditions a selection ANDs at its top, through nested ands and referenced selections. */
+function conjuncts(condition: CheckedCondition): CheckedCondition[] {
+  if (condition.kind === 'and') return condition.operands.flatMap(conjuncts);
+  if (condition.kind === 'inSelection') return conjuncts(condition.condition);
+  return [condition];
 }

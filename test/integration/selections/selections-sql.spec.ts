@@ -121,7 +121,8 @@ describe('compiled selections on PostgreSQL', () => {
       spy.mockRestore();
     }
 
-    const compiled = sent.filter((sql) => /FROM contacts c\s+WHERE/.test(sql));
+    // The rule's tag is required, so the compiled queries join it: FROM contacts c JOIN ... WHERE.
+    const compiled = sent.filter((sql) => /FROM contacts c JOIN contact_tags .* WHERE/s.test(sql));
     expect(compiled.length).toBeGreaterThanOrEqual(4);
     for (const sql of sent) {
       expect({ sql, literals: literals.filter((literal) => sql.includes(literal)) }).toEqual({

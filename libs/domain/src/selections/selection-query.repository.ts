@@ -42,7 +42,7 @@ export class SelectionQueryRepository {
     const n = compiled.params.length;
     return queryRows(
       db,
-      `SELECT ${CONTACT_COLUMNS('c')} FROM contacts c
+      `SELECT ${CONTACT_COLUMNS('c')} FROM ${compiled.from}
        WHERE ${compiled.predicate} AND ($${n + 1}::uuid IS NULL OR c.id > $${n + 1}::uuid)
        ORDER BY c.id LIMIT $${n + 2}`,
       [...compiled.params, afterId ?? null, limit],
@@ -58,7 +58,7 @@ export class SelectionQueryRepository {
     const n = compiled.params.length;
     const rows = await queryRows<{ id: string }>(
       db,
-      `SELECT c.id FROM contacts c
+      `SELECT c.id FROM ${compiled.from}
        WHERE ${compiled.predicate} AND ($${n + 1}::uuid IS NULL OR c.id > $${n + 1}::uuid)
        ORDER BY c.id LIMIT $${n + 2}`,
       [...compiled.params, afterId ?? null, limit],
