@@ -27,6 +27,7 @@ const EMAIL_BODY = `<mjml><mj-body><mj-section><mj-column>
 interface Mail {
   subject: string;
   to: string[];
+  headers: Record<string, string>;
 }
 
 class Http {
@@ -211,6 +212,72 @@ describe('follow-up sequences on the system started like `npm start`', () => {
       .map((m) => m.subject);
     expect(subjects.sort()).toEqual(['Greek offers', 'Welcome to Greece, Anna']);
     process.stdout.write(`[automation e2e] welcome mail ${latency.toFixed(0)} ms after the API add\n`);
+  });
+
+  it('ends the sequence when the contact uses the one-click unsubscribe link of the mail it got', async () => {
+    const newsletter = await http.call<{ id: string }>('POST', '/v1/groups', { name: 'Newsletter' }, 201);
+    for (const [name, subject] of [
+      ['newsletter-welcome', 'Welcome to the newsletter'],
+      ['newsletter-second', 'Second newsletter'],
+    ]) {
+      const template = await http.call<{ id: string }>(
+        'POST',
+        '/v1/templates',
+        { name, kind: 'email', subject, body: EMAIL_BODY },
+        201,
+      );
+      await http.call('POST', `/v1/templates/${template.id}/publish`, undefined, 201);
+    }
+    const automation = await http.call<{ id: string }>(
+      'POST',
+      '/v1/automations',
+      {
+        name: 'Newsletter',
+        source: `when added to Newsletter start sequence "Newsletter follow-up"
+sequence "Newsletter follow-up" {
+  send email "newsletter-welcome"
+  wait 10 minutes
+  send email "newsletter-second"
+}`,
+      },
+      201,
+    );
+    await http.call('POST', `/v1/automations/${automation.id}/activate`, {}, 201);
+    const bea = await http.call<{ id: string }>(
+      'POST',
+      '/v1/contacts',
+      { email: 'bea@example.com', firstName: 'Bea', consent: 'subscribed' },
+      201,
+    );
+    await http.call('PUT', `/v1/contacts/${bea.id}/groups/${newsletter.id}`, undefined, 200);
+    const welcome = await eventually(async () => {
+      const mail = (await mailbox()).find((candidate) => candidate.to.includes('bea@example.com'));
+      expect(mail?.subject).toBe('Welcome to the newsletter');
+      return mail!;
+    }, 5_000);
+
+    // What a mail client does for RFC 8058: POST the https (here: local) target of List-Unsubscribe.
+    expect(welcome.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    const link = /<(http[^>]+)>/.exec(welcome.headers['list-unsubscribe'] ?? '')?.[1];
+    expect(link?.startsWith(`${http.base}/u/`)).toBe(true);
+    const response = await fetch(link!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(response.status).toBe(200);
+
+    expect((await http.call('GET', `/v1/contacts/${bea.id}`, undefined, 200)).consent).toBe('unsubscribed');
+    await eventually(async () => {
+      const [entry] = (
+        await http.call<{ items: Record<string, unknown>[] }>('GET', `/v1/contacts/${bea.id}/automations`)
+      ).items;
+      expect(entry).toMatchObject({ status: 'stopped', stopReason: 'unsubscribed' });
+    }, 10_000);
+    const subjects = (await mailbox())
+      .filter((mail) => mail.to.includes('bea@example.com'))
+      .map((m) => m.subject);
+    expect(subjects).toEqual(['Welcome to the newsletter']);
   });
 });
 

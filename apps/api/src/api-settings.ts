@@ -16,4 +16,6 @@ export interface ApiSettings {
   mailFrom?: string;
   /** Chromium for PDF letters; DEFAULT_CHROMIUM_PATH when unset. */
   chromiumPath?: string;
+  /** TRELLIS_LINK_SECRET; unset means the one stored in PostgreSQL. */
+  linkSecret?: string;
 }

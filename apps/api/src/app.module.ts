@@ -26,6 +26,7 @@ import { SystemController } from './system/system.controller.js';
 import { TagsModule } from './tags/tags.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TemporalClientProvider } from './temporal/temporal-client.provider.js';
+import { UnsubscribeModule } from './unsubscribe/unsubscribe.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -57,6 +58,7 @@ export class AppModule {
         RulesModule,
         SelectionsModule,
         AutomationsModule.forRoot(settings),
+        UnsubscribeModule.forRoot(settings),
       ],
       controllers: [HealthController, SystemController, MailboxController],
       providers: [

@@ -34,6 +34,7 @@ async function bootstrap(): Promise<void> {
     smtpUrl: config.smtpUrl,
     mailFrom: config.mailFrom,
     chromiumPath: config.chromiumPath,
+    linkSecret: config.linkSecret,
   });
   const logger = app.get(Logger);
   onShutdownSignal(

@@ -26,6 +26,8 @@ async function bootstrap(): Promise<void> {
       databaseUrl: services.databaseUrl,
       chromiumPath: config.chromiumPath,
       sequenceWaitScale: config.sequenceWaitScale,
+      publicUrl: config.publicUrl,
+      linkSecret: config.linkSecret,
     }),
     { bufferLogs: true },
   );

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { DEFAULT_PUBLIC_URL } from '../../../libs/platform/src/index.js';
 import { AutomationEngineModule } from './relay/automation-engine.module.js';
 import { TemporalWorkerService } from './temporal-worker.service.js';
 import { WORKER_SETTINGS, type WorkerSettings } from './worker-settings.js';
@@ -20,6 +21,7 @@ export class WorkerModule {
                 smtpUrl: settings.smtpUrl,
                 mailFrom: settings.mailFrom,
                 chromiumPath: settings.chromiumPath ?? '/usr/bin/chromium',
+                links: { publicUrl: settings.publicUrl ?? DEFAULT_PUBLIC_URL, secret: settings.linkSecret },
                 relay: {
                   enabled: settings.relayEnabled ?? true,
                   pollIntervalMs: 1000,

@@ -86,3 +86,8 @@ export * from './automation/automation.service.js';
 export * from './automation/sequence-insight.service.js';
 export * from './deliveries/letter-download.service.js';
 export * from './automation/live-automation-catalog.js';
+export * from './consent/unsubscribe-token.js';
+export * from './consent/link-secret.repository.js';
+export * from './consent/link-secret.service.js';
+export * from './consent/unsubscribe.service.js';
+export * from './deliveries/signed-unsubscribe-links.js';

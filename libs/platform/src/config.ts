@@ -27,10 +27,17 @@ export interface TrellisConfig {
   chromiumPath: string;
   /** Divides every `wait` in follow-up sequences (demos and tests); 1 in production. */
   sequenceWaitScale: number;
+  /** Base URL recipients reach the API at (unsubscribe links), without a trailing slash. */
+  publicUrl: string;
+  /** Signs links in mail; unset means one generated once and stored in PostgreSQL. */
+  linkSecret?: string;
 }
 
 export const DEFAULT_MAIL_FROM = 'Trellis <no-reply@trellis.local>';
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** The API's own URL with the default HOST and PORT, for processes given no configuration. */
+export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -62,6 +69,44 @@ function parseUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[], des
   return raw;
 }
 
+// Mail clients only unsubscribe in one click over https (RFC 8058). A local install
+// answers on plain http, which only the person at that machine can reach.
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+/** The API's own URL; a wildcard listen address is reached through the loopback one. */
+function ownUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+function parsePublicUrl(env: NodeJS.ProcessEnv, host: string, port: number): string {
+  const raw = optional(env, 'TRELLIS_PUBLIC_URL');
+  if (raw === undefined) {
+    const own = ownUrl(host, port);
+    if (!URL.canParse(own) || !isLoopbackHttp(new URL(own))) {
+      throw new ConfigError(
+        `TRELLIS_PUBLIC_URL is unset and the API's own URL ${own} is not local; set it to the https:// URL recipients reach the API at`,
+      );
+    }
+    return own;
+  }
+  if (!URL.canParse(raw)) throw new ConfigError(`TRELLIS_PUBLIC_URL is not an https:// URL (got "${raw}")`);
+  const url = new URL(raw);
+  if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
+    throw new ConfigError(
+      `TRELLIS_PUBLIC_URL is not an https:// URL (http:// only for localhost, 127.0.0.1 or [::1]): mail clients unsubscribe in one click only over https (got "${raw}")`,
+    );
+  }
+  if (url.username || url.password || /[?#]/.test(raw)) {
+    throw new ConfigError(`TRELLIS_PUBLIC_URL has credentials, a query or a fragment (got "${raw}")`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
 /**
  * The one config loader (STYLE.md: one obvious way). Every process validates its
  * whole environment at start and stops with one clear line on a bad value.
@@ -91,6 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
   if (!Number.isFinite(sequenceWaitScale) || sequenceWaitScale < 1) {
     throw new ConfigError(`TRELLIS_SEQUENCE_WAIT_SCALE is not a number of at least 1 (got "${rawScale}")`);
   }
+  const linkSecret = optional(env, 'TRELLIS_LINK_SECRET');
+  if (linkSecret !== undefined && linkSecret.length < 32) {
+    throw new ConfigError('TRELLIS_LINK_SECRET is shorter than 32 characters');
+  }
+  const port = parsePort(env, 'PORT', 3000);
+  const host = optional(env, 'HOST') ?? '127.0.0.1';
   return {
     databaseUrl,
     temporalAddress,
@@ -100,12 +151,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TrellisConfig 
     smtpUrl,
     mailCatcherPort: parsePort(env, 'TRELLIS_MAIL_CATCHER_PORT', 2525),
     dataDir: path.resolve(optional(env, 'TRELLIS_DATA_DIR') ?? '.trellis'),
-    port: parsePort(env, 'PORT', 3000),
-    host: optional(env, 'HOST') ?? '127.0.0.1',
+    port,
+    host,
     adminKey,
     logLevel,
     mailFrom: optional(env, 'MAIL_FROM') ?? DEFAULT_MAIL_FROM,
     chromiumPath,
     sequenceWaitScale,
+    publicUrl: parsePublicUrl(env, host, port),
+    linkSecret,
   };
 }

@@ -25,9 +25,18 @@ export function safeUrl(value: unknown): string {
   return cleaned;
 }
 
-/** The checks the MIME List-Unsubscribe header needs; RFC 8058 one-click requires https. */
+// A local install serves its unsubscribe endpoint on plain http at the loopback
+// address (TRELLIS_PUBLIC_URL defaults to the API's own URL); only that machine reaches it.
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The checks the MIME List-Unsubscribe header needs; RFC 8058 one-click requires https,
+ * so plain http passes only for this machine's own address.
+ */
 export function isHttpsUrl(value: string): boolean {
-  return /^https:\/\//i.test(value) && URL.canParse(value) && !/[\s<>]/.test(value);
+  if (!URL.canParse(value) || /[\s<>]/.test(value)) return false;
+  if (/^https:\/\//i.test(value)) return true;
+  return /^http:\/\//i.test(value) && LOOPBACK_HOSTS.has(new URL(value).hostname);
 }
 
 export function isMailtoUrl(value: string): boolean {

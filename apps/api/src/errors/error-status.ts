@@ -18,6 +18,7 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'FIELD_DEFINITION_INVALID':
     case 'RULE_INVALID':
     case 'TEMPLATE_INVALID':
+    case 'UNSUBSCRIBE_LINK_INVALID':
       return 400;
     case 'UNAUTHORIZED':
       return 401;
@@ -56,6 +57,8 @@ export function statusForErrorCode(code: DomainErrorCode | ApiErrorCode): number
     case 'AUTOMATION_NAME_TAKEN':
     case 'SEQUENCE_NAME_TAKEN':
       return 409;
+    case 'UNSUBSCRIBE_CONTACT_GONE':
+      return 410;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':

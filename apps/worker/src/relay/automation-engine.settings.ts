@@ -9,6 +9,8 @@ export interface AutomationEngineSettings {
   smtpUrl: string;
   mailFrom: string;
   chromiumPath: string;
+  /** Unsubscribe links: the API's public base URL and, when configured, the signing secret. */
+  links: { publicUrl: string; secret?: string };
   relay: {
     enabled: boolean;
     /** Fallback polling when no NOTIFY arrives. */

@@ -9,6 +9,7 @@ import { GroupMemberCounts1764400000000 } from './migrations/1764400000000-group
 import { AutomationEngine1764555000000 } from './migrations/1764555000000-automation-engine.js';
 import { NotifyAfterCommit1764900000000 } from './migrations/1764900000000-notify-after-commit.js';
 import { MemberCountsPerContact1765000000000 } from './migrations/1765000000000-member-counts-per-contact.js';
+import { LinkSecret1765100000000 } from './migrations/1765100000000-link-secret.js';
 
 export const ENTITIES = [GroupEntity];
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   AutomationEngine1764555000000,
   NotifyAfterCommit1764900000000,
   MemberCountsPerContact1765000000000,
+  LinkSecret1765100000000,
 ];
 
 /** The schema is owned by migrations; `synchronize` stays off everywhere. */

@@ -15,27 +15,12 @@ import type { DeliveryOutcome, SequenceDeliveryRequest } from './delivery.js';
 import { DeliveryLedgerService } from './delivery-ledger.service.js';
 import { DELIVERY_MAILER, type DeliveryMailer } from './delivery-mailer.js';
 
-/** Per-contact links in sequence mail (unsubscribe, preferences). */
+/** Per-contact links in sequence mail (unsubscribe, preferences); see SignedUnsubscribeLinks. */
 export interface DeliveryLinks {
-  linksFor(contactId: string): LinkData;
+  linksFor(contactId: string): Promise<LinkData>;
 }
 
 export const DELIVERY_LINKS = Symbol('DELIVERY_LINKS');
-
-/**
- * Until the public unsubscribe endpoint exists the links point at a reserved
- * domain (RFC 2606), like previews do: a click goes nowhere instead of somewhere wrong.
- */
-export class ReservedDomainLinks implements DeliveryLinks {
-  linksFor(): LinkData {
-    return {
-      unsubscribe: 'https://unsubscribe.trellis.invalid/sequence',
-      unsubscribeMailto: 'mailto:unsubscribe@trellis.invalid',
-      preferences: null,
-      webVersion: null,
-    };
-  }
-}
 
 const COMPOSER_CACHE_SIZE = 200;
 
@@ -62,7 +47,7 @@ export class EmailDeliveryService {
       channel: 'email',
       prepare: async (contact) => {
         const template = await this.templates.loadForSending(request.template);
-        const [data] = await this.renderData.forContacts([contact.id], this.links.linksFor(contact.id));
+        const [data] = await this.renderData.forContacts([contact.id], await this.links.linksFor(contact.id));
         const composed = this.composer(template).compose(data!, { messageId: this.messageId(request) });
         return { prepared: composed, templateVersion: template.version };
       },

@@ -95,6 +95,13 @@ export type AutomationErrorCode =
   | 'LETTER_NOT_FOUND';
 export class AutomationError extends domainErrorClass<AutomationErrorCode>('AutomationError') {}
 
+/**
+ * An unsubscribe link that was not signed by this installation (mistyped, cut off,
+ * tampered with), or one whose contact has been erased since the mail went out.
+ */
+export type ConsentErrorCode = 'UNSUBSCRIBE_LINK_INVALID' | 'UNSUBSCRIBE_CONTACT_GONE';
+export class ConsentError extends domainErrorClass<ConsentErrorCode>('ConsentError') {}
+
 /** Union of every code the domain can raise; the API's mapping must cover all of them. */
 export type DomainErrorCode =
   | GroupTreeErrorCode
@@ -107,4 +114,5 @@ export type DomainErrorCode =
   | SelectionErrorCode
   | TemplateErrorCode
   | LetterErrorCode
-  | AutomationErrorCode;
+  | AutomationErrorCode
+  | ConsentErrorCode;
