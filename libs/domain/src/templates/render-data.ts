@@ -17,9 +17,9 @@ const CONSENT: Record<ConsentStatus, ConsentState> = {
 };
 
 /**
- * Links for previews and test sends. Real per-contact unsubscribe links come
- * with deliveries; until then these point at a reserved domain (RFC 2606), so a
- * click in a test mail goes nowhere instead of unsubscribing someone.
+ * Links for previews and test sends. Sequence mail carries signed per-contact links
+ * (SignedUnsubscribeLinks); these point at a reserved domain (RFC 2606), so a click
+ * in a preview or test mail goes nowhere instead of unsubscribing someone.
  */
 export const PREVIEW_LINKS: LinkData = {
   unsubscribe: 'https://unsubscribe.trellis.invalid/preview',
