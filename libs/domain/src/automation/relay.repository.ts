@@ -116,12 +116,16 @@ export class RelayRepository {
     );
   }
 
-  /** The oldest commands, in the order they were decided. */
+  /**
+   * The oldest commands, in the order they were decided. Ordered by the bigint column
+   * (`c.id`): a bare `id` would sort the text alias, '10' before '9', and hand a stop
+   * to the dispatcher before its start once ids cross a power of ten.
+   */
   async pendingCommands(db: Db, limit: number): Promise<StoredCommand[]> {
     return queryRows<StoredCommand>(
       db,
-      `SELECT id::text AS id, kind, workflow_id AS "workflowId", payload, attempts
-       FROM automation_commands ORDER BY id LIMIT $1`,
+      `SELECT c.id::text AS id, c.kind, c.workflow_id AS "workflowId", c.payload, c.attempts
+       FROM automation_commands c ORDER BY c.id LIMIT $1`,
       [limit],
     );
   }
