@@ -3,22 +3,27 @@
 // Temporal dev server (`temporal server start-dev`, SQLite file) started here.
 //
 //   npm run build && tsc -p bench/automation/tsconfig.json
-//   node dist/bench/automation/trigger.bench.js [--adds 1000] [--rate 10] [--burst 10000] [--concurrency 64]
-//     [--phases latency,burst]
+//   node dist/bench/automation/trigger.bench.js [--adds 1000] [--rate 10] [--burst 10000] [--rounds 2]
+//     [--warmup 200] [--concurrency 64] [--phases latency,burst] [--worker-cpu-prof <dir>]
 //
 // 1. Latency: contacts are added to Start/Greece through the API at --rate per
 //    second; for each, from the API's answer (the membership transaction has
 //    committed) to the workflow's start time as Temporal recorded it.
-// 2. Throughput: one bulk request adds --burst contacts at once; the time until
-//    Temporal has accepted every follow-up, beside a bare loop of the same number
-//    of workflow starts from a client at the relay's concurrency, against the
-//    same server in the same run.
+// 2. Throughput: rounds of two phases against the same server. Relay burst: one
+//    bulk request adds --burst contacts at once; the time until Temporal has
+//    accepted every follow-up. Bare loop: the same number of workflow starts from
+//    a client at the relay's concurrency. The worker runs throughout and executes
+//    both sides' workflows; the order alternates per round, and each phase begins
+//    once the worker and the server are idle, so neither side inherits the
+//    other's backlog or a warmer server. CPU per process (from /proc), machine
+//    load and starts per second over time are printed for each phase.
 //
 // DATABASE_URL names a PostgreSQL to use instead of the embedded one; the
 // benchmark creates (and drops first) its own database `trellis_bench_automation`.
+// --worker-cpu-prof writes a V8 CPU profile of the worker into a folder when it stops.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,7 +49,11 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     rate: { type: 'string' },
     phases: { type: 'string' },
+    rounds: { type: 'string' },
+    warmup: { type: 'string' },
     'data-dir': { type: 'string' },
+    'worker-cpu-prof': { type: 'string' },
+    trace: { type: 'boolean' },
   },
 });
 const ADDS = Number(args.adds ?? 1000);
@@ -57,6 +66,10 @@ const CONCURRENCY = Number(args.concurrency ?? 64);
  * calls outruns a dev server that starts some 20–100 workflows a second).
  */
 const RATE = Number(args.rate ?? 10);
+/** Rounds of relay burst and bare loop, alternating which goes first. */
+const ROUNDS = Number(args.rounds ?? 2);
+/** Relayed and bare starts before the rounds, not counted: both paths and the server warm. */
+const WARMUP = Number(args.warmup ?? 200);
 const PHASES = new Set((args.phases ?? 'latency,burst').split(','));
 const DATA_DIR = path.resolve(args['data-dir'] ?? '.trellis/bench-automation');
 const DATABASE = 'trellis_bench_automation';
@@ -100,8 +113,12 @@ async function openDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
   return { url: target.toString(), stop };
 }
 
-function startApp(entry: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = fork(path.resolve(entry), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startApp(entry: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<ChildProcess> {
+  const child = fork(path.resolve(entry), [], {
+    env,
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.on('message', (message: { type?: string }) => {
       if (message?.type === READY_MESSAGE) resolve(child);
@@ -180,8 +197,218 @@ async function latency(api: Api, db: pg.Client, temporal: Client, groupId: strin
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1)! };
 }
 
-async function burst(api: Api, db: pg.Client, groupId: string) {
-  const contacts = await createContacts(db, 'burst', BURST);
+// ---------------------------------------------------------------- machine
+
+type Role = 'worker' | 'api' | 'temporal' | 'postgres';
+
+/** CPU seconds of the processes this benchmark runs (by pid, with their role) and of the whole machine. */
+interface CpuSample {
+  at: number;
+  processes: Map<number, { role: Role; seconds: number }>;
+  bench: number;
+  machineBusy: number;
+}
+
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds a role used between two samples, summed per process, so that a
+ * process that ended meanwhile (a PostgreSQL backend) takes nothing away.
+ */
+function cpuSeconds(from: CpuSample, to: CpuSample, role: Role | 'bench'): number {
+  if (role === 'bench') return to.bench - from.bench;
+  let total = 0;
+  for (const [pid, usage] of to.processes) {
+    if (usage.role === role) total += usage.seconds - (from.processes.get(pid)?.seconds ?? 0);
+  }
+  return total;
+}
+
+async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+  // user nice system idle iowait irq softirq steal: all but idle and iowait is work.
+  const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
+}
+
+/** Reads /proc: every process below this one (PostgreSQL, the Temporal server, the API, the worker). */
+class CpuMeter {
+  constructor(private readonly roles: { worker: number; api: number }) {}
+
+  async sample(): Promise<CpuSample> {
+    const processes: { pid: number; ppid: number; comm: string; seconds: number }[] = [];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      const close = stat.lastIndexOf(')');
+      if (close < 0) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      processes.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+        seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+      });
+    }
+    const usage = process.cpuUsage();
+    const sample: CpuSample = {
+      at: performance.now(),
+      processes: new Map(),
+      bench: (usage.user + usage.system) / 1e6,
+      machineBusy: await machineBusySeconds(),
+    };
+    const below = new Set([process.pid]);
+    // Parents have lower pids than their children, except after pid wrap-around (rare enough here).
+    for (const row of processes.sort((a, b) => a.pid - b.pid)) {
+      if (!below.has(row.ppid)) continue;
+      below.add(row.pid);
+      const role: Role | undefined =
+        row.pid === this.roles.worker
+          ? 'worker'
+          : row.pid === this.roles.api
+            ? 'api'
+            : row.comm === 'temporal'
+              ? 'temporal'
+              : row.comm === 'postgres'
+                ? 'postgres'
+                : undefined;
+      if (role) sample.processes.set(row.pid, { role, seconds: row.seconds });
+    }
+    return sample;
+  }
+}
+
+/**
+ * Percent of one core each role used between two samples, how busy the machine's
+ * cores were, and how much of that was other work than this benchmark's: a phase
+ * that shared the machine with someone else's load is not comparable.
+ */
+function cpuLine(from: CpuSample, to: CpuSample): string {
+  const seconds = (to.at - from.at) / 1000;
+  const roles = ['worker', 'temporal', 'postgres', 'api', 'bench'] as const;
+  const used = Object.fromEntries(roles.map((role) => [role, cpuSeconds(from, to, role) / seconds]));
+  const machine = (to.machineBusy - from.machineBusy) / seconds;
+  const other = Math.max(0, machine - roles.reduce((sum, role) => sum + used[role]!, 0));
+  const percent = (share: number) => (share * 100).toFixed(0);
+  return (
+    `CPU (% of one core): worker ${percent(used.worker!)}, Temporal ${percent(used.temporal!)}, ` +
+    `PostgreSQL ${percent(used.postgres!)}, API ${percent(used.api!)}, bench ${percent(used.bench!)}, ` +
+    `other work ${percent(other)}; all ${cpus().length} cores ${percent(machine / cpus().length)} % busy; ` +
+    `load average ${loadavg()[0]!.toFixed(1)}`
+  );
+}
+
+/** Tasks the server holds for the worker (approximate; the server refreshes it every few seconds). */
+async function taskBacklog(temporal: Client, kind: 'workflow' | 'activity'): Promise<number> {
+  const response = await temporal.workflowService.describeTaskQueue({
+    namespace: 'default',
+    taskQueue: { name: AUTOMATION_TASK_QUEUE },
+    taskQueueType: kind === 'workflow' ? 1 : 2,
+    reportStats: true,
+  });
+  return Number(response.stats?.approximateBacklogCount ?? 0);
+}
+
+/**
+ * Waits until the worker has run the first tasks of every workflow started so far
+ * (no task backlog) and it and the Temporal server are idle: each phase then starts
+ * from the same state, and neither inherits the work the other left. On this
+ * server the worker runs few tasks while starts are coming in, so this wait is
+ * about as long as a phase.
+ */
+async function settle(meter: CpuMeter, db: pg.Client, temporal: Client): Promise<void> {
+  const stopTrace = trace(meter, db, temporal, 'settle');
+  const began = performance.now();
+  const deadline = Date.now() + 900_000;
+  let previous = await meter.sample();
+  for (let quiet = 0; quiet < 4 && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = await meter.sample();
+    const busy =
+      (cpuSeconds(previous, next, 'worker') + cpuSeconds(previous, next, 'temporal')) /
+      ((next.at - previous.at) / 1000);
+    const backlog = (await taskBacklog(temporal, 'workflow')) + (await taskBacklog(temporal, 'activity'));
+    quiet = busy < 0.15 && backlog === 0 ? quiet + 1 : 0;
+    previous = next;
+  }
+  await stopTrace();
+  const waited = (performance.now() - began) / 1000;
+  if (Date.now() >= deadline) say(`(worker still busy after ${waited.toFixed(0)} s; measuring anyway)`);
+  else if (waited > 5)
+    say(`(waited ${waited.toFixed(0)} s for the worker to run the workflows started before)`);
+}
+
+/**
+ * With --trace, every second while a phase runs or settles: CPU per role and how
+ * far the relayed follow-ups have come (entries decided, commands left, entries
+ * whose first activity has recorded the wait).
+ */
+function trace(meter: CpuMeter, db: pg.Client, temporal: Client, label: string): () => Promise<void> {
+  if (!args.trace) return async () => undefined;
+  let stopped = false;
+  const began = performance.now();
+  const running = (async () => {
+    let previous = await meter.sample();
+    while (!stopped) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const next = await meter.sample();
+      const seconds = (next.at - previous.at) / 1000;
+      const share = (role: Role | 'bench') =>
+        ((cpuSeconds(previous, next, role) / seconds) * 100).toFixed(0).padStart(3);
+      const { rows } = await db.query<{ entries: number; waiting: number; pending: number }>(
+        `SELECT (SELECT count(*) FROM sequence_entries)::int AS entries,
+                (SELECT count(*) FROM sequence_entries WHERE status = 'waiting')::int AS waiting,
+                (SELECT count(*) FROM automation_commands)::int AS pending`,
+      );
+      say(
+        `  [${label} ${((next.at - began) / 1000).toFixed(0).padStart(3)} s] worker ${share('worker')} ` +
+          `Temporal ${share('temporal')} pg ${share('postgres')} bench ${share('bench')} | entries ${rows[0]!.entries} ` +
+          `commands ${rows[0]!.pending} waiting ${rows[0]!.waiting} | task backlog: workflow ` +
+          `${await taskBacklog(temporal, 'workflow')}, activity ${await taskBacklog(temporal, 'activity')}`,
+      );
+      previous = next;
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await running;
+  };
+}
+
+/** Starts per second in buckets from the phase's start, as Temporal recorded the start times. */
+async function timeline(temporal: Client, since: number, prefix: string, seconds: number): Promise<string> {
+  const times: number[] = [];
+  const query = `WorkflowType = '${WORKFLOW_TYPES.followUpSequence}' AND StartTime >= '${new Date(since - 1000).toISOString()}'`;
+  for await (const execution of temporal.workflow.list({ query })) {
+    if (execution.workflowId.startsWith(prefix)) times.push(execution.startTime.getTime() - since);
+  }
+  const bucket = Math.max(1, Math.ceil(seconds / 15));
+  const counts = Array.from({ length: Math.ceil(seconds / bucket) }, () => 0);
+  for (const time of times)
+    counts[Math.min(counts.length - 1, Math.max(0, Math.floor(time / 1000 / bucket)))]! += 1;
+  return `starts/s per ${bucket} s: ${counts.map((count) => (count / bucket).toFixed(0)).join(' ')}`;
+}
+
+// ---------------------------------------------------------------- throughput
+
+interface Phase {
+  seconds: number;
+  perSecond: number;
+  began: number;
+  detail: string;
+}
+
+async function relayBurst(api: Api, db: pg.Client, groupId: string, size: number): Promise<Phase> {
+  const contacts = await createContacts(db, `burst-${randomUUID().slice(0, 8)}`, size);
+  const count = async () => {
+    const { rows } = await db.query<{ entries: number; pending: number }>(
+      `SELECT (SELECT count(*) FROM sequence_entries)::int AS entries,
+              (SELECT count(*) FROM automation_commands)::int AS pending`,
+    );
+    return rows[0]!;
+  };
+  const before = (await count()).entries;
+  const began = Date.now();
   const started = performance.now();
   for (let i = 0; i < contacts.length; i += 10_000) {
     await api.call('POST', '/v1/contacts/bulk', {
@@ -191,27 +418,32 @@ async function burst(api: Api, db: pg.Client, groupId: string) {
     });
   }
   const committed = performance.now();
-  await waitFor(async () => {
-    const { rows } = await db.query<{ entries: number; pending: number }>(
-      `SELECT (SELECT count(*) FROM sequence_entries WHERE contact_id = ANY($1::uuid[]))::int AS entries,
-              (SELECT count(*) FROM automation_commands)::int AS pending`,
-      [contacts],
-    );
-    return rows[0]!.entries === contacts.length && rows[0]!.pending === 0;
-  }, 1_800_000);
+  // Every 100 ms: a cheap poll, so the watching takes little from the machine being measured.
+  const deadline = Date.now() + 1_800_000;
+  for (;;) {
+    const { entries, pending } = await count();
+    if (entries - before >= size && pending === 0) break;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, perSecond: BURST / seconds, commitSeconds: (committed - started) / 1000 };
+  return {
+    seconds,
+    perSecond: size / seconds,
+    began,
+    detail: `bulk API ${((committed - started) / 1000).toFixed(1)} s to commit`,
+  };
 }
 
-async function bareLoop(temporal: Client) {
-  const run = randomUUID().slice(0, 8);
+async function bareLoop(temporal: Client, size: number, prefix: string): Promise<Phase> {
   let next = 0;
+  const began = Date.now();
   const started = performance.now();
   const worker = async () => {
-    for (let i = next++; i < BURST; i = next++) {
+    for (let i = next++; i < size; i = next++) {
       await temporal.workflow.start(WORKFLOW_TYPES.followUpSequence, {
         taskQueue: AUTOMATION_TASK_QUEUE,
-        workflowId: `bench-bare/${run}/${i}`,
+        workflowId: `${prefix}${i}`,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [
           {
@@ -227,7 +459,63 @@ async function bareLoop(temporal: Client) {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, perSecond: BURST / seconds };
+  return { seconds, perSecond: size / seconds, began, detail: `concurrency ${CONCURRENCY}` };
+}
+
+interface Round {
+  relay: Phase;
+  bare: Phase;
+}
+
+/**
+ * Rounds of one relay burst and one bare loop, in alternating order, each phase
+ * from an idle worker and server, with the same worker executing both sides'
+ * workflows: a warm or cold server, or a SQLite file grown by the other side,
+ * favours neither.
+ */
+async function throughput(api: Api, db: pg.Client, temporal: Client, meter: CpuMeter, groupId: string) {
+  if (WARMUP > 0) {
+    await relayBurst(api, db, groupId, WARMUP);
+    await bareLoop(temporal, WARMUP, `bench-warmup/${randomUUID().slice(0, 8)}/`);
+    say(`warm-up: ${WARMUP} relayed and ${WARMUP} bare starts (not counted)`);
+  }
+  const rounds: Round[] = [];
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const order: ('relay' | 'bare')[] = round % 2 === 1 ? ['relay', 'bare'] : ['bare', 'relay'];
+    const phases: Partial<Round> = {};
+    for (const side of order) {
+      await settle(meter, db, temporal);
+      const from = await meter.sample();
+      const stopTrace = trace(meter, db, temporal, side);
+      const prefix = side === 'relay' ? 'follow-up/' : `bench-bare/${randomUUID().slice(0, 8)}/`;
+      const phase =
+        side === 'relay'
+          ? await relayBurst(api, db, groupId, BURST)
+          : await bareLoop(temporal, BURST, prefix);
+      const to = await meter.sample();
+      await stopTrace();
+      phases[side] = phase;
+      say(
+        `round ${round}, ${side === 'relay' ? 'relay burst' : 'bare loop  '}: ${BURST} starts in ` +
+          `${phase.seconds.toFixed(1)} s = ${phase.perSecond.toFixed(0)}/s (${phase.detail})`,
+      );
+      say(`  ${cpuLine(from, to)}`);
+      say(`  ${await timeline(temporal, phase.began, prefix, phase.seconds)}`);
+    }
+    const { relay, bare } = phases as Round;
+    rounds.push({ relay, bare });
+    say(
+      `round ${round}: relay is ${((relay.perSecond / bare.perSecond) * 100).toFixed(0)} % of the bare loop`,
+    );
+  }
+  const total = (side: 'relay' | 'bare') => rounds.reduce((sum, round) => sum + round[side].seconds, 0);
+  const relayRate = (BURST * rounds.length) / total('relay');
+  const bareRate = (BURST * rounds.length) / total('bare');
+  say(
+    `${rounds.length} round(s) of ${BURST}: relay ${relayRate.toFixed(0)} starts/s, bare loop ${bareRate.toFixed(0)} starts/s: ` +
+      `relay throughput is ${((relayRate / bareRate) * 100).toFixed(0)} % of the bare loop ` +
+      `(per round: ${rounds.map((round) => `${((round.relay.perSecond / round.bare.perSecond) * 100).toFixed(0)} %`).join(', ')})`,
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -253,8 +541,14 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection });
   const db = new pg.Client({ connectionString: database.url });
   try {
-    children.push(await startApp('dist/apps/api/src/main.js', env));
-    children.push(await startApp('dist/apps/worker/src/main.js', env));
+    const workerArgv = args['worker-cpu-prof']
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['worker-cpu-prof'])}`]
+      : [];
+    const apiProcess = await startApp('dist/apps/api/src/main.js', env);
+    children.push(apiProcess);
+    const workerProcess = await startApp('dist/apps/worker/src/main.js', env, workerArgv);
+    children.push(workerProcess);
+    const meter = new CpuMeter({ worker: workerProcess.pid!, api: apiProcess.pid! });
     await db.connect();
     const api = new Api(`http://127.0.0.1:${port}`);
     const start = await api.call<{ id: string }>('POST', '/v1/groups', { name: 'Start' });
@@ -284,18 +578,7 @@ async function main(): Promise<void> {
           `p50 ${measured.p50} ms, p99 ${measured.p99} ms, max ${measured.max} ms`,
       );
     }
-    if (!PHASES.has('burst')) return;
-    const relayed = await burst(api, db, greece.id);
-    say(
-      `${BURST} contacts added at once (bulk API, ${relayed.commitSeconds.toFixed(1)} s to commit): ` +
-        `all follow-ups started after ${relayed.seconds.toFixed(1)} s = ${relayed.perSecond.toFixed(0)} starts/s`,
-    );
-    const bare = await bareLoop(temporal);
-    say(
-      `baseline, bare loop of ${BURST} workflow starts at concurrency ${CONCURRENCY}: ` +
-        `${bare.seconds.toFixed(1)} s = ${bare.perSecond.toFixed(0)} starts/s`,
-    );
-    say(`relay throughput is ${((relayed.perSecond / bare.perSecond) * 100).toFixed(0)} % of the bare loop`);
+    if (PHASES.has('burst')) await throughput(api, db, temporal, meter, greece.id);
   } finally {
     await db.end().catch(() => undefined);
     for (const child of children.reverse()) await stopChild(child, 30_000);

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { EventRelayService, type RelayStep } from '../../../../libs/domain/src/index.js';
+import { EventRelayService } from '../../../../libs/domain/src/index.js';
 import { AUTOMATION_ENGINE_SETTINGS, type AutomationEngineSettings } from './automation-engine.settings.js';
 import { TemporalFollowUpLauncher } from './temporal-follow-up.launcher.js';
 
@@ -15,19 +15,55 @@ const CHANNEL = 'trellis_domain_events';
 const MAX_BACKOFF_MS = 10_000;
 const HELD_BACK_RETRY_MS = 20;
 
+/** A sleep that a pulse ends early; a pulse while awake ends the next sleep at once. */
+class Wakeup {
+  private pending = false;
+  private wake?: () => void;
+
+  pulse(): void {
+    this.pending = true;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.pending = false;
+        resolve();
+      };
+    });
+  }
+}
+
 /**
- * Drives the relay: woken by NOTIFY on the event log, with polling as the
- * fallback (a dropped LISTEN connection, events held back by the watermark, or
- * another replica holding the relay). Errors back off exponentially; nothing is
- * lost meanwhile, because the position only moves with committed decisions.
+ * Drives the relay in two loops: one turns events into commands, woken by NOTIFY
+ * on the event log; the other executes the commands on Temporal, woken when the
+ * first has decided some. So deciding the next events never waits for Temporal,
+ * and a burst keeps every call slot busy. Polling is the fallback of both (a
+ * dropped LISTEN connection, events held back by the watermark, another replica
+ * holding the relay or the dispatch). Errors back off exponentially; nothing is
+ * lost meanwhile, because the position only moves with committed decisions and a
+ * command is deleted only once Temporal has taken it.
  */
 @Injectable()
 export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventRelayRunner.name);
   private stopped = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private woken = false;
+  private readonly stopping = new AbortController();
+  private loops?: Promise<void>;
+  private readonly relayWakeup = new Wakeup();
+  private readonly dispatchWakeup = new Wakeup();
   private listener?: pg.Client;
   private connecting?: Promise<Client>;
   private connection?: Connection;
@@ -41,40 +77,36 @@ export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationSh
     if (!this.settings.relay.enabled) return;
     this.relay.configure(this.settings.relay.tuning ?? {});
     void this.listen();
-    this.loop = this.run();
+    const launcher = new TemporalFollowUpLauncher(() => this.client());
+    this.loops = Promise.all([this.relayLoop(), this.dispatchLoop(launcher)]).then(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.notify();
-    await this.loop;
+    await this.loops;
     await this.listener?.end().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
   }
 
   private notify(): void {
-    this.woken = true;
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    this.relayWakeup.pulse();
+    // Commands another replica decided, when that one cannot dispatch them (this one holds the lock).
+    this.dispatchWakeup.pulse();
   }
 
-  /** Waits for the time or a notification, whichever comes first; one that came meanwhile counts. */
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || this.stopped) {
-      this.woken = false;
-      return Promise.resolve();
-    }
+  /** A plain wait that only shutdown ends early: a backoff must not be cut short by new work. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
+      const end = () => {
         clearTimeout(timer);
-        this.woken = false;
+        this.stopping.signal.removeEventListener('abort', end);
         resolve();
       };
+      const timer = setTimeout(end, ms);
+      this.stopping.signal.addEventListener('abort', end);
     });
   }
 
@@ -91,43 +123,58 @@ export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationSh
     return this.connecting;
   }
 
-  private async run(): Promise<void> {
-    const launcher = new TemporalFollowUpLauncher(() => this.client());
+  private async relayLoop(): Promise<void> {
+    const pollMs = this.settings.relay.pollIntervalMs;
     let backoff = 0;
     let heldBackDelay = 0;
     while (!this.stopped) {
       try {
-        const before = await this.relay.dispatchCommands(launcher);
         const relayed = await this.relay.relayEvents();
-        const after = await this.relay.dispatchCommands(launcher);
-        const failed = [before, after].some((step) => !step.busy && step.failed > 0);
-        if (failed) {
-          backoff = Math.min(MAX_BACKOFF_MS, Math.max(250, backoff * 2));
-          this.logger.warn(`Temporal commands failed; retrying in ${backoff} ms`);
-          await this.sleep(backoff);
+        backoff = 0;
+        if (relayed.busy) {
+          await this.relayWakeup.sleep(pollMs * 2);
           continue;
         }
-        backoff = 0;
-        if (!relayed.busy && relayed.done > 0) heldBackDelay = 0;
-        if (busy(relayed)) {
-          await this.sleep(this.settings.relay.pollIntervalMs * 2);
-        } else if (more(relayed) || more(after)) {
-          continue;
-        } else if (!relayed.busy && relayed.heldBack) {
+        if (relayed.done > 0) {
+          heldBackDelay = 0;
+          this.dispatchWakeup.pulse();
+        }
+        if (relayed.more) continue;
+        if (relayed.heldBack) {
           // A transaction older than the newest events is still open; usually it commits in
           // moments, but one left open for long must not make the relay spin.
-          heldBackDelay = Math.min(
-            this.settings.relay.pollIntervalMs,
-            heldBackDelay * 2 || HELD_BACK_RETRY_MS,
-          );
-          await this.sleep(heldBackDelay);
+          heldBackDelay = Math.min(pollMs, heldBackDelay * 2 || HELD_BACK_RETRY_MS);
+          await this.relayWakeup.sleep(heldBackDelay);
         } else {
-          await this.sleep(this.settings.relay.pollIntervalMs);
+          await this.relayWakeup.sleep(pollMs);
         }
       } catch (error) {
         backoff = Math.min(MAX_BACKOFF_MS, Math.max(250, backoff * 2));
         this.logger.warn({ err: error }, `relay step failed; retrying in ${backoff} ms`);
-        await this.sleep(backoff);
+        await this.pause(backoff);
+      }
+    }
+  }
+
+  private async dispatchLoop(launcher: TemporalFollowUpLauncher): Promise<void> {
+    const pollMs = this.settings.relay.pollIntervalMs;
+    let backoff = 0;
+    while (!this.stopped) {
+      try {
+        const step = await this.relay.dispatchCommands(launcher, { signal: this.stopping.signal });
+        if (!step.busy && step.failed > 0) {
+          backoff = Math.min(MAX_BACKOFF_MS, Math.max(250, backoff * 2));
+          this.logger.warn(`Temporal commands failed; retrying in ${backoff} ms`);
+          await this.pause(backoff);
+          continue;
+        }
+        backoff = 0;
+        // Busy: another replica dispatches; looking again now and then takes over when it stops.
+        await this.dispatchWakeup.sleep(step.busy ? pollMs * 2 : pollMs);
+      } catch (error) {
+        backoff = Math.min(MAX_BACKOFF_MS, Math.max(250, backoff * 2));
+        this.logger.warn({ err: error }, `dispatch failed; retrying in ${backoff} ms`);
+        await this.pause(backoff);
       }
     }
   }
@@ -163,12 +210,4 @@ export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationSh
       delay = Math.min(MAX_BACKOFF_MS, delay * 2);
     }
   }
-}
-
-function busy(step: RelayStep): boolean {
-  return step.busy;
-}
-
-function more(step: RelayStep): boolean {
-  return !step.busy && step.more;
 }

@@ -46,7 +46,9 @@ export class RelayRepository {
   /**
    * Makes this transaction the only dispatcher until it ends; false when another
    * holds it. An advisory lock takes no transaction id, so the Temporal calls made
-   * while holding it never hold back the event watermark.
+   * while holding it never hold back the event watermark (as long as the
+   * transaction writes nothing). Asked again in the same transaction it answers
+   * true, or fails when the connection, and with it the lock, is gone.
    */
   async lockDispatch(db: Db): Promise<boolean> {
     const [row] = await queryRows<{ locked: boolean }>(
@@ -117,16 +119,18 @@ export class RelayRepository {
   }
 
   /**
-   * The oldest commands, in the order they were decided. Ordered by the bigint column
-   * (`c.id`): a bare `id` would sort the text alias, '10' before '9', and hand a stop
-   * to the dispatcher before its start once ids cross a power of ten.
+   * The oldest commands after `after` (an id), in the order they were decided; ids
+   * grow in commit order, since one relay at a time decides (the position lock).
+   * Ordered by the bigint column (`c.id`): a bare `id` would sort the text alias,
+   * '10' before '9', and hand a stop to the dispatcher before its start once ids
+   * cross a power of ten.
    */
-  async pendingCommands(db: Db, limit: number): Promise<StoredCommand[]> {
+  async pendingCommands(db: Db, limit: number, after = '0'): Promise<StoredCommand[]> {
     return queryRows<StoredCommand>(
       db,
       `SELECT c.id::text AS id, c.kind, c.workflow_id AS "workflowId", c.payload, c.attempts
-       FROM automation_commands c ORDER BY c.id LIMIT $1`,
-      [limit],
+       FROM automation_commands c WHERE c.id > $2::bigint ORDER BY c.id LIMIT $1`,
+      [limit, after],
     );
   }
 
