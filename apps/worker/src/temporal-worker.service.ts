@@ -12,6 +12,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { AUTOMATION_TASK_QUEUE } from '../../../libs/domain/src/index.js';
 import { FOLLOW_UP_ACTIVITIES } from './activities/follow-up-activities.provider.js';
 import type { FollowUpActivities } from './activities/follow-up.activities.js';
+import { SCHEDULED_MAILING_ACTIVITIES } from './activities/scheduled-mailing-activities.provider.js';
+import type { ScheduledMailingActivities } from './activities/scheduled-mailing.activities.js';
 import { createMailActivities } from './activities/mail.activities.js';
 import { WORKER_SETTINGS, type WorkerSettings } from './worker-settings.js';
 
@@ -33,6 +35,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
     /** Present when the worker has a database (the automation engine). */
     @Optional() @Inject(FOLLOW_UP_ACTIVITIES) private readonly followUpActivities?: FollowUpActivities,
+    @Optional()
+    @Inject(SCHEDULED_MAILING_ACTIVITIES)
+    private readonly scheduledMailingActivities?: ScheduledMailingActivities,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,6 +55,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       activities: {
         ...createMailActivities({ transport: this.transport, from: this.settings.mailFrom }),
         ...this.followUpActivities,
+        ...this.scheduledMailingActivities,
       },
       // In-flight activities get this long to finish after SIGTERM before they are cancelled.
       shutdownGraceTime: '20 seconds',

@@ -77,6 +77,8 @@ export * from './automation/sequence-actions.service.js';
 export * from './automation/sequence-entry.repository.js';
 export * from './automation/sequence-runtime.service.js';
 export * from './automation/trigger-planner.js';
+export * from './automation/scheduled-mailing.service.js';
+export * from './automation/scheduled-mailing-plans.service.js';
 export * from './deliveries/delivery-ledger.service.js';
 export * from './deliveries/delivery-mailer.js';
 export * from './deliveries/delivery.repository.js';

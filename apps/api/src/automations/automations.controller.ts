@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { AutomationService } from '../../../../libs/domain/src/index.js';
 import { RequestActor } from '../contacts/request-actor.decorator.js';
 import { UuidParam } from '../contacts/uuid-param.js';
+import { AutomationSchedulesService } from './automation-schedules.service.js';
 import {
   ActivateAutomationDto,
   AutomationListDto,
@@ -14,8 +15,10 @@ import {
   mapAutomation,
   mapAutomationVersion,
   mapSavedAutomation,
+  mapScheduledMailing,
   mapValidation,
   SavedAutomationDto,
+  ScheduledMailingListDto,
   UpdateAutomationDto,
   ValidateAutomationDto,
 } from './automations.dto.js';
@@ -24,7 +27,10 @@ import {
 @ApiBearerAuth()
 @Controller('v1/automations')
 export class AutomationsController {
-  constructor(private readonly automations: AutomationService) {}
+  constructor(
+    private readonly automations: AutomationService,
+    private readonly schedules: AutomationSchedulesService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Save an automation (rule text); its problems come back, nothing is activated' })
@@ -82,6 +88,16 @@ export class AutomationsController {
   @ApiOkResponse({ type: AutomationResponseDto })
   async deactivate(@UuidParam('id') id: string): Promise<AutomationResponseDto> {
     return mapAutomation(await this.automations.deactivate(id));
+  }
+
+  @Get(':id/schedules')
+  @ApiOperation({
+    summary:
+      "The active version's scheduled mailings (`every … send …`): next and recent firings from Temporal, Temporal UI links",
+  })
+  @ApiOkResponse({ type: ScheduledMailingListDto })
+  async scheduledMailings(@UuidParam('id') id: string): Promise<ScheduledMailingListDto> {
+    return { items: (await this.schedules.forAutomation(id)).map(mapScheduledMailing) };
   }
 
   @Get(':id/versions')

@@ -8,6 +8,7 @@ import type {
   SequenceEntry,
 } from '../../../../libs/domain/src/index.js';
 import { DiagnosticDto, mapDiagnostic, MAX_RULE_SOURCE_LENGTH } from '../rules/rules.dto.js';
+import type { ScheduledMailingView } from './automation-schedules.service.js';
 
 export class CreateAutomationDto {
   @ApiProperty({ description: 'Unique name, 1–200 characters', example: 'Greece leads' })
@@ -249,5 +250,96 @@ export function mapContactAutomation({ entry, live, temporalUiUrl }: LiveEntry):
     enteredAt: entry.enteredAt.toISOString(),
     endedAt: entry.endedAt?.toISOString() ?? null,
     temporalUiUrl,
+  };
+}
+
+export class ScheduledMailingFiringDto {
+  @ApiProperty({ description: 'Temporal workflow id of this firing' })
+  workflowId!: string;
+
+  @ApiProperty({ description: 'When it fired (ISO 8601, UTC)', format: 'date-time' })
+  firedAt!: string;
+
+  @ApiProperty({ description: 'Link to the firing in the Temporal UI', nullable: true, type: String })
+  temporalUiUrl!: string | null;
+}
+
+export class ScheduledMailingDto {
+  @ApiProperty({ description: 'Temporal schedule id' })
+  scheduleId!: string;
+
+  @ApiProperty({ description: 'Automation version the statement belongs to', format: 'uuid' })
+  automationVersionId!: string;
+
+  @ApiProperty({ description: 'Which `every … send …` statement of the version (from 0)' })
+  index!: number;
+
+  @ApiProperty({ description: 'Weekday, or null for every day', nullable: true, type: String })
+  weekday!: string | null;
+
+  @ApiProperty({ description: 'Local time of day, HH:MM', example: '09:00' })
+  time!: string;
+
+  @ApiProperty({
+    description: "IANA time zone: the statement's, else the account's",
+    example: 'Europe/Berlin',
+  })
+  timeZone!: string;
+
+  @ApiProperty({ enum: ['email', 'letter'] })
+  channel!: string;
+
+  @ApiProperty({ description: 'Template name' })
+  template!: string;
+
+  @ApiProperty({
+    description: 'Saved selection mailed, as read at each firing',
+    nullable: true,
+    type: String,
+  })
+  selection!: string | null;
+
+  @ApiProperty({
+    description:
+      'scheduled: in Temporal; pending: the worker has not created it yet (within seconds); unknown: Temporal did not answer',
+    enum: ['scheduled', 'pending', 'unknown'],
+  })
+  state!: string;
+
+  @ApiProperty({ description: 'Next firings (ISO 8601, UTC)', type: [String], format: 'date-time' })
+  nextRunsAt!: string[];
+
+  @ApiProperty({ description: 'Recent firings, newest first', type: [ScheduledMailingFiringDto] })
+  recentFirings!: ScheduledMailingFiringDto[];
+
+  @ApiProperty({ description: 'Link to the schedule in the Temporal UI', nullable: true, type: String })
+  temporalUiUrl!: string | null;
+}
+
+export class ScheduledMailingListDto {
+  @ApiProperty({ description: "The active version's scheduled mailings", type: [ScheduledMailingDto] })
+  items!: ScheduledMailingDto[];
+}
+
+export function mapScheduledMailing(view: ScheduledMailingView): ScheduledMailingDto {
+  const { plan } = view;
+  return {
+    scheduleId: plan.scheduleId,
+    automationVersionId: plan.input.automationVersionId,
+    index: plan.input.scheduleIndex,
+    weekday: plan.weekday,
+    time: `${String(plan.hour).padStart(2, '0')}:${String(plan.minute).padStart(2, '0')}`,
+    timeZone: plan.timeZone,
+    channel: plan.input.channel,
+    template: plan.input.template,
+    selection: plan.input.audience.selection ?? null,
+    state: view.state,
+    nextRunsAt: view.nextRunsAt.map((at) => at.toISOString()),
+    recentFirings: view.recentFirings.map((firing) => ({
+      workflowId: firing.workflowId,
+      firedAt: firing.firedAt.toISOString(),
+      temporalUiUrl: firing.temporalUiUrl,
+    })),
+    temporalUiUrl: view.temporalUiUrl,
   };
 }

@@ -5,15 +5,19 @@ import {
   ContactRepository,
   DeliveryRepository,
   LetterDownloadService,
+  RenderDataRepository,
+  ScheduledMailingPlans,
   SequenceEntryRepository,
   SequenceInsightService,
   TemplateRepository,
   Transactions,
 } from '../../../../libs/domain/src/index.js';
-import type { ApiSettings } from '../api-settings.js';
+import { API_SETTINGS, type ApiSettings } from '../api-settings.js';
 import { RulesModule } from '../rules/rules.module.js';
+import { TemporalClientProvider } from '../temporal/temporal-client.provider.js';
 import { LetterDownloadsController } from '../sequences/letter-downloads.controller.js';
 import { SequencesController } from '../sequences/sequences.controller.js';
+import { AutomationSchedulesService } from './automation-schedules.service.js';
 import { AutomationsController } from './automations.controller.js';
 import { ContactAutomationsController } from './contact-automations.controller.js';
 import { ContactAutomationsService } from './contact-automations.service.js';
@@ -45,6 +49,11 @@ export class AutomationsModule {
         SequenceEntryRepository,
         SequenceInsightService,
         LetterDownloadService,
+        RenderDataRepository,
+        ScheduledMailingPlans,
+        { provide: API_SETTINGS, useValue: settings },
+        TemporalClientProvider,
+        AutomationSchedulesService,
         {
           provide: ContactAutomationsService,
           inject: [SequenceInsightService],

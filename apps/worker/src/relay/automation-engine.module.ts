@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import nodemailer from 'nodemailer';
 import {
+  AUTOMATION_CATALOG,
   AutomationRepository,
   ChromiumPdfRenderer,
   CompiledTemplateService,
@@ -21,12 +22,20 @@ import {
   LINK_SECRET_SETTINGS,
   LinkSecretRepository,
   LinkSecretService,
+  LiveAutomationCatalog,
   MembershipRepository,
   MembershipService,
   PDF_RENDERER,
   RelayRepository,
   RenderDataRepository,
   RenderDataService,
+  RuleCatalogRepository,
+  RuleCatalogService,
+  ScheduledMailingPlans,
+  ScheduledMailingService,
+  SelectionQueryRepository,
+  SelectionQueryService,
+  SelectionRepository,
   SequenceActionsService,
   SequenceEntryRepository,
   SequenceRuntimeService,
@@ -44,9 +53,14 @@ import {
   FOLLOW_UP_ACTIVITIES,
   followUpActivitiesProvider,
 } from '../activities/follow-up-activities.provider.js';
+import {
+  SCHEDULED_MAILING_ACTIVITIES,
+  scheduledMailingActivitiesProvider,
+} from '../activities/scheduled-mailing-activities.provider.js';
 import { SmtpDeliveryMailer } from '../activities/smtp-delivery.mailer.js';
 import { AUTOMATION_ENGINE_SETTINGS, type AutomationEngineSettings } from './automation-engine.settings.js';
 import { EventRelayRunner } from './event-relay.runner.js';
+import { ScheduledMailingSync } from './scheduled-mailing.sync.js';
 
 /**
  * The worker's half of the automation engine: the database, the domain services
@@ -115,8 +129,18 @@ export class AutomationEngineModule {
         TriggerPlanner,
         EventRelayService,
         EventRelayRunner,
+        SelectionRepository,
+        RuleCatalogRepository,
+        { provide: AUTOMATION_CATALOG, useClass: LiveAutomationCatalog },
+        RuleCatalogService,
+        SelectionQueryRepository,
+        SelectionQueryService,
+        ScheduledMailingService,
+        ScheduledMailingPlans,
+        scheduledMailingActivitiesProvider,
+        ScheduledMailingSync,
       ],
-      exports: [FOLLOW_UP_ACTIVITIES],
+      exports: [FOLLOW_UP_ACTIVITIES, SCHEDULED_MAILING_ACTIVITIES],
     };
   }
 }

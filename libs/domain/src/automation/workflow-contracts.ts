@@ -1,13 +1,14 @@
 // The names and payloads shared by whoever starts a workflow (the API) and the
 // worker that runs it. Pure: workflow bundles may import this file.
 
-import type { StepDefinition } from '../../../rules/src/index.js';
+import type { CheckedCondition, StepDefinition } from '../../../rules/src/index.js';
 
 export const AUTOMATION_TASK_QUEUE = 'trellis-automation';
 
 export const WORKFLOW_TYPES = {
   testMail: 'testMailWorkflow',
   followUpSequence: 'followUpSequenceWorkflow',
+  scheduledMailing: 'scheduledMailingWorkflow',
 } as const;
 
 export interface TestMailWorkflowInput {
@@ -107,4 +108,79 @@ export function followUpWorkflowId(sequence: string, contactId: string, entryId:
 /** Actor of changes a follow-up makes: the relay reads the entry back from it (loop guard). */
 export function followUpActor(workflowId: string): string {
   return `automation:${workflowId}`;
+}
+
+// ---- Scheduled mailings --------------------------------------------------------
+
+/** The scheduled mailing input's shape version; a new shape gets a new number and a patched() branch. */
+export const SCHEDULED_MAILING_INPUT_VERSION = 1;
+
+export const SCHEDULED_MAILING_QUERIES = {
+  /** Contacts done so far; answers ScheduledMailingProgress. */
+  progress: 'scheduledMailingProgress',
+} as const;
+
+/** Who gets a scheduled mailing: a saved selection by name (read when it fires), else the condition. */
+export interface ScheduledMailingAudience {
+  selection?: string;
+  condition: CheckedCondition;
+}
+
+export interface ScheduledMailingInput {
+  definitionVersion: typeof SCHEDULED_MAILING_INPUT_VERSION;
+  /** The automation version whose `every … send …` statement this is. */
+  automationVersionId: string;
+  automationName: string;
+  scheduleIndex: number;
+  channel: 'email' | 'letter';
+  template: string;
+  audience: ScheduledMailingAudience;
+  /** Set by continue-as-new: where the previous run stopped, and its totals. */
+  resume?: { asOf: string; after: string; progress: ScheduledMailingProgress; run: number };
+}
+
+export interface ScheduledMailingProgress {
+  sent: number;
+  skipped: number;
+  failed: number;
+}
+
+/** One page of a mailing: the audience's next contacts after `after`, in id order, as of `asOf`. */
+export interface ScheduledMailingPageRequest {
+  /** The mailing's workflow id (one per firing): with the contact id, each delivery's idempotency key. */
+  workflowId: string;
+  automationVersionId: string;
+  automationName: string;
+  scheduleIndex: number;
+  channel: 'email' | 'letter';
+  template: string;
+  audience: ScheduledMailingAudience;
+  /** ISO 8601: "now" for relative dates, fixed for the whole mailing. */
+  asOf: string;
+  after: string | null;
+  limit: number;
+}
+
+export interface ScheduledMailingPage extends ScheduledMailingProgress {
+  /** The last contact id of this page; null when the audience is done. */
+  next: string | null;
+}
+
+/**
+ * The Temporal schedule of one `every … send …` statement of an automation version.
+ * The zone is part of the id, so a changed account zone makes a new schedule.
+ */
+export function scheduledMailingScheduleId(
+  automationVersionId: string,
+  index: number,
+  timeZone: string,
+): string {
+  return `${SCHEDULED_MAILING_PREFIX}${automationVersionId}/${index}/${timeZone}`;
+}
+
+export const SCHEDULED_MAILING_PREFIX = 'scheduled-mailing/';
+
+/** Idempotency key of one contact's delivery in one firing of a mailing. */
+export function scheduledMailingDeliveryKey(workflowId: string, contactId: string): string {
+  return `${workflowId}/${contactId}`;
 }

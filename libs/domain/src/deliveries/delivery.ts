@@ -5,8 +5,9 @@ export interface SequenceDeliveryRequest {
   workflowId: string;
   contactId: string;
   template: string;
-  sequence: string;
-  stepIndex: number;
+  /** null for a scheduled mailing, which belongs to no sequence. */
+  sequence: string | null;
+  stepIndex: number | null;
   automationVersionId: string;
 }
 

@@ -66,6 +66,29 @@ export class SelectionQueryService {
     return checkStored(stored, loaded);
   }
 
+  /**
+   * The condition of a saved selection by name, as it reads now; undefined when no
+   * selection has that name (any more).
+   */
+  async conditionOfSelectionNamed(name: string): Promise<CheckedCondition | undefined> {
+    const loaded = await this.catalogs.load();
+    const stored = loaded.selections.find((selection) => selection.name === name);
+    return stored ? checkStored(stored, loaded) : undefined;
+  }
+
+  /** One page of the contact ids a condition matches, in id order, with relative dates as of `now`. */
+  async idsPage(
+    condition: CheckedCondition,
+    page: { now: Date; after: string | undefined; limit: number },
+    options: SelectionQueryOptions = {},
+  ): Promise<string[]> {
+    const compiled = compileSelection(condition, { ...scoped(options), now: page.now });
+    return this.transactions.run(async (db) => {
+      await this.queries.prepare(db, settingsFor(condition));
+      return this.queries.ids(db, compiled, page.after, page.limit);
+    });
+  }
+
   /** How many contacts match, and the first page of them, in one snapshot. */
   async evaluate(
     target: SelectionTarget,
