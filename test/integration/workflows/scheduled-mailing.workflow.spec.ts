@@ -49,6 +49,11 @@ function outcomeOf(contactId: string): Outcome {
   return 'sent';
 }
 
+/** What the fake reads a saved selection as. */
+function resolved(selection: string): CheckedCondition {
+  return { kind: 'tagged', tag: `saved:${selection}` };
+}
+
 function totalsOf(ids: string[]): ScheduledMailingProgress {
   const totals = { sent: 0, skipped: 0, failed: 0 };
   for (const id of ids) totals[outcomeOf(id)] += 1;
@@ -95,7 +100,18 @@ class FakeMailings {
     const start = request.after === null ? 0 : this.audience.filter((id) => id <= request.after!).length;
     const size = this.pageSize ?? request.limit;
     const page = this.audience.slice(start, start + size);
-    const done: ScheduledMailingPage = { sent: 0, skipped: 0, failed: 0, next: null };
+    const done: ScheduledMailingPage = {
+      sent: 0,
+      skipped: 0,
+      failed: 0,
+      next: null,
+      // Like the real service: a saved selection comes back as the condition it read.
+      audience: {
+        condition: request.audience.selection
+          ? resolved(request.audience.selection)
+          : request.audience.condition,
+      },
+    };
     for (const [i, id] of page.entries()) {
       if (this.crashOn.has(call) && i === Math.floor(page.length / 2)) {
         throw new Error('connection to the mail server reset');
@@ -224,11 +240,15 @@ describe('scheduledMailingWorkflow', () => {
     expect(mailings.sent).toEqual([]);
   });
 
-  it('continues as new after PAGES_PER_RUN pages, carrying cursor, asOf and totals, under the same id', async () => {
+  it('continues as new after PAGES_PER_RUN pages, carrying cursor, asOf, totals and the audience read first, under the same id', async () => {
     const count = PAGES_PER_RUN + 5;
     const mailings = newMailings(count);
     mailings.pageSize = 1;
-    const args = input({ channel: 'letter', template: 'vip-brochure' });
+    const args = input({
+      channel: 'letter',
+      template: 'vip-brochure',
+      audience: { selection: 'Weekly VIPs', condition: VIP },
+    });
     const { result, handle, resumes } = await withWorker(mailings, async () => {
       const handle = await start(args);
       const result = (await handle.result()) as ScheduledMailingProgress;
@@ -256,6 +276,12 @@ describe('scheduledMailingWorkflow', () => {
     for (const { request } of mailings.requests) {
       expect(request).toMatchObject({ workflowId: handle.workflowId, asOf, channel: 'letter' });
     }
+    // The saved selection is read once, by the first page; every later page, in either run, gets
+    // that reading back, so editing the selection mid-mailing changes nothing.
+    expect(mailings.requests.map(({ request }) => request.audience)).toEqual([
+      { selection: 'Weekly VIPs', condition: VIP },
+      ...audience.map(() => ({ condition: resolved('Weekly VIPs') })),
+    ]);
     expect(resumes).toEqual([
       undefined,
       {
@@ -263,6 +289,7 @@ describe('scheduledMailingWorkflow', () => {
         after: audience[PAGES_PER_RUN - 1],
         progress: totalsOf(audience.slice(0, PAGES_PER_RUN)),
         run: 1,
+        audience: { condition: resolved('Weekly VIPs') },
       },
     ]);
     expect(result).toEqual(totalsOf(audience));

@@ -286,7 +286,7 @@ export class ScheduledMailingDto {
   })
   timeZone!: string;
 
-  @ApiProperty({ enum: ['email', 'letter'] })
+  @ApiProperty({ description: 'What each firing sends', enum: ['email', 'letter'] })
   channel!: string;
 
   @ApiProperty({ description: 'Template name' })

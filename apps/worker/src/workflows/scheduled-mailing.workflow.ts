@@ -33,7 +33,8 @@ const { deliverScheduledMailingPage } = proxyActivities<ScheduledMailingActiviti
 /**
  * One firing of a scheduled mailing (`every monday at 09:00 send email "x" to …`),
  * started by its Temporal schedule: pages through the audience in id order, as of
- * the moment it started, and sends the template to each contact once. Temporal
+ * the moment it started (a saved selection as the first page read it), and sends
+ * the template to each contact once. Temporal
  * names a firing's workflow after its schedule and the second it fired, so two
  * firings in the same second (a manual one on top of the scheduled one) are one
  * mailing: the deliveries' idempotency keys are the same.
@@ -48,6 +49,7 @@ export async function scheduledMailingWorkflow(
   };
   setHandler(progressQuery, () => ({ ...progress }));
   let after: string | null = input.resume?.after ?? null;
+  let audience = input.resume?.audience ?? input.audience;
   for (let page = 1; ; page++) {
     const done = await deliverScheduledMailingPage({
       workflowId,
@@ -56,7 +58,7 @@ export async function scheduledMailingWorkflow(
       scheduleIndex: input.scheduleIndex,
       channel: input.channel,
       template: input.template,
-      audience: input.audience,
+      audience,
       asOf,
       after,
       limit: CONTACTS_PER_PAGE,
@@ -64,12 +66,13 @@ export async function scheduledMailingWorkflow(
     progress.sent += done.sent;
     progress.skipped += done.skipped;
     progress.failed += done.failed;
+    audience = done.audience;
     if (done.next === null) return progress;
     after = done.next;
     if (page >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof scheduledMailingWorkflow>({
         ...input,
-        resume: { asOf, after, progress, run: (input.resume?.run ?? 0) + 1 },
+        resume: { asOf, after, progress, run: (input.resume?.run ?? 0) + 1, audience },
       });
     }
   }

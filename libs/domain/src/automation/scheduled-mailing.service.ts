@@ -35,6 +35,7 @@ export class ScheduledMailingService {
       : undefined;
     // A saved selection deleted since activation: the audience as it was checked then.
     const condition = named ?? request.audience.condition;
+    const audience = { condition };
     const ids = await this.selections.idsPage(condition, {
       now: new Date(request.asOf),
       after: request.after ?? undefined,
@@ -45,6 +46,7 @@ export class ScheduledMailingService {
       skipped: 0,
       failed: 0,
       next: ids.length < request.limit ? null : ids[ids.length - 1]!,
+      audience,
     };
     let nextIndex = 0;
     const deliverNext = async (): Promise<void> => {

@@ -135,8 +135,14 @@ export interface ScheduledMailingInput {
   channel: 'email' | 'letter';
   template: string;
   audience: ScheduledMailingAudience;
-  /** Set by continue-as-new: where the previous run stopped, and its totals. */
-  resume?: { asOf: string; after: string; progress: ScheduledMailingProgress; run: number };
+  /** Set by continue-as-new: where the previous run stopped, its totals, and the audience as the first page read it. */
+  resume?: {
+    asOf: string;
+    after: string;
+    progress: ScheduledMailingProgress;
+    run: number;
+    audience: ScheduledMailingAudience;
+  };
 }
 
 export interface ScheduledMailingProgress {
@@ -164,6 +170,11 @@ export interface ScheduledMailingPageRequest {
 export interface ScheduledMailingPage extends ScheduledMailingProgress {
   /** The last contact id of this page; null when the audience is done. */
   next: string | null;
+  /**
+   * The audience this page used, a saved selection resolved to its condition: the
+   * later pages get it back, so an edit of the selection mid-mailing changes nothing.
+   */
+  audience: ScheduledMailingAudience;
 }
 
 /**
