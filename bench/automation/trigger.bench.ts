@@ -21,26 +21,26 @@
 // DATABASE_URL names a PostgreSQL to use instead of the embedded one; the
 // benchmark creates (and drops first) its own database `trellis_bench_automation`.
 // --worker-cpu-prof writes a V8 CPU profile of the worker into a folder when it stops.
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
+import type { Client } from '@temporalio/client';
+import type pg from 'pg';
 import {
   AUTOMATION_TASK_QUEUE,
   FOLLOW_UP_INPUT_VERSION,
   WORKFLOW_TYPES,
 } from '../../libs/domain/src/automation/workflow-contracts.js';
-import { runMigrations } from '../../libs/domain/src/database/data-source-options.js';
-import { stopChild } from '../../libs/platform/src/child-process.js';
-import { startEmbeddedPostgres } from '../../libs/platform/src/embedded-postgres.js';
-import { findFreePort } from '../../libs/platform/src/free-port.js';
-import { MailCatcher } from '../../libs/platform/src/mail-catcher.js';
-import { READY_MESSAGE } from '../../libs/platform/src/shutdown.js';
-import { resolveTemporalCli, startTemporalDevServer } from '../../libs/platform/src/temporal-dev-server.js';
+import {
+  type Api,
+  createContacts,
+  type CpuMeter,
+  cpuLine,
+  cpuSeconds,
+  machineLine,
+  type Role,
+  startStack,
+} from './stack.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -73,7 +73,6 @@ const WARMUP = Number(args.warmup ?? 200);
 const PHASES = new Set((args.phases ?? 'latency,burst').split(','));
 const DATA_DIR = path.resolve(args['data-dir'] ?? '.trellis/bench-automation');
 const DATABASE = 'trellis_bench_automation';
-const ADMIN_KEY = `trl_bench_${randomUUID()}`;
 /** One long wait: the follow-up starts, reports its wait, and sits there. */
 const SEQUENCE = 'sequence "Bench follow-up" {\n  wait 7 days\n}';
 
@@ -85,77 +84,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-// ---------------------------------------------------------------- services
-
-async function openDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
-  const configured = process.env['DATABASE_URL'];
-  let url: string;
-  let stop = async () => undefined as void;
-  if (configured) {
-    url = configured;
-  } else {
-    await mkdir(DATA_DIR, { recursive: true });
-    for (let folder = DATA_DIR; folder.startsWith(process.cwd() + path.sep); folder = path.dirname(folder)) {
-      await chmod(folder, 0o755);
-    }
-    const server = await startEmbeddedPostgres({ dataDir: DATA_DIR, database: 'postgres' });
-    url = server.url;
-    stop = () => server.stop();
-  }
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${DATABASE}`;
-  await runMigrations(target.toString());
-  return { url: target.toString(), stop };
-}
-
-function startApp(entry: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<ChildProcess> {
-  const child = fork(path.resolve(entry), [], {
-    env,
-    execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.on('message', (message: { type?: string }) => {
-      if (message?.type === READY_MESSAGE) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before it was ready`)));
-  });
-}
-
-class Api {
-  constructor(private readonly base: string) {}
-
-  async call<T>(method: string, url: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN_KEY}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 500)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-}
-
 // ---------------------------------------------------------------- measurements
-
-async function createContacts(db: pg.Client, prefix: string, count: number): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO contacts (kind, email, first_name)
-     SELECT 'person', $1 || '-' || n || '@bench.example', 'B' || n FROM generate_series(1, $2) n
-     RETURNING id`,
-    [prefix, count],
-  );
-  return rows.map((row) => row.id);
-}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -195,107 +124,6 @@ async function latency(api: Api, db: pg.Client, temporal: Client, groupId: strin
   }
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1)! };
-}
-
-// ---------------------------------------------------------------- machine
-
-type Role = 'worker' | 'api' | 'temporal' | 'postgres';
-
-/** CPU seconds of the processes this benchmark runs (by pid, with their role) and of the whole machine. */
-interface CpuSample {
-  at: number;
-  processes: Map<number, { role: Role; seconds: number }>;
-  bench: number;
-  machineBusy: number;
-}
-
-const CLOCK_TICKS = 100;
-
-/**
- * CPU seconds a role used between two samples, summed per process, so that a
- * process that ended meanwhile (a PostgreSQL backend) takes nothing away.
- */
-function cpuSeconds(from: CpuSample, to: CpuSample, role: Role | 'bench'): number {
-  if (role === 'bench') return to.bench - from.bench;
-  let total = 0;
-  for (const [pid, usage] of to.processes) {
-    if (usage.role === role) total += usage.seconds - (from.processes.get(pid)?.seconds ?? 0);
-  }
-  return total;
-}
-
-async function machineBusySeconds(): Promise<number> {
-  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
-  // user nice system idle iowait irq softirq steal: all but idle and iowait is work.
-  const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
-}
-
-/** Reads /proc: every process below this one (PostgreSQL, the Temporal server, the API, the worker). */
-class CpuMeter {
-  constructor(private readonly roles: { worker: number; api: number }) {}
-
-  async sample(): Promise<CpuSample> {
-    const processes: { pid: number; ppid: number; comm: string; seconds: number }[] = [];
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-      const close = stat.lastIndexOf(')');
-      if (close < 0) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      processes.push({
-        pid: Number(entry),
-        ppid: Number(fields[1]),
-        comm: stat.slice(stat.indexOf('(') + 1, close),
-        seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
-      });
-    }
-    const usage = process.cpuUsage();
-    const sample: CpuSample = {
-      at: performance.now(),
-      processes: new Map(),
-      bench: (usage.user + usage.system) / 1e6,
-      machineBusy: await machineBusySeconds(),
-    };
-    const below = new Set([process.pid]);
-    // Parents have lower pids than their children, except after pid wrap-around (rare enough here).
-    for (const row of processes.sort((a, b) => a.pid - b.pid)) {
-      if (!below.has(row.ppid)) continue;
-      below.add(row.pid);
-      const role: Role | undefined =
-        row.pid === this.roles.worker
-          ? 'worker'
-          : row.pid === this.roles.api
-            ? 'api'
-            : row.comm === 'temporal'
-              ? 'temporal'
-              : row.comm === 'postgres'
-                ? 'postgres'
-                : undefined;
-      if (role) sample.processes.set(row.pid, { role, seconds: row.seconds });
-    }
-    return sample;
-  }
-}
-
-/**
- * Percent of one core each role used between two samples, how busy the machine's
- * cores were, and how much of that was other work than this benchmark's: a phase
- * that shared the machine with someone else's load is not comparable.
- */
-function cpuLine(from: CpuSample, to: CpuSample): string {
-  const seconds = (to.at - from.at) / 1000;
-  const roles = ['worker', 'temporal', 'postgres', 'api', 'bench'] as const;
-  const used = Object.fromEntries(roles.map((role) => [role, cpuSeconds(from, to, role) / seconds]));
-  const machine = (to.machineBusy - from.machineBusy) / seconds;
-  const other = Math.max(0, machine - roles.reduce((sum, role) => sum + used[role]!, 0));
-  const percent = (share: number) => (share * 100).toFixed(0);
-  return (
-    `CPU (% of one core): worker ${percent(used.worker!)}, Temporal ${percent(used.temporal!)}, ` +
-    `PostgreSQL ${percent(used.postgres!)}, API ${percent(used.api!)}, bench ${percent(used.bench!)}, ` +
-    `other work ${percent(other)}; all ${cpus().length} cores ${percent(machine / cpus().length)} % busy; ` +
-    `load average ${loadavg()[0]!.toFixed(1)}`
-  );
 }
 
 /** Tasks the server holds for the worker (approximate; the server refreshes it every few seconds). */
@@ -521,36 +349,12 @@ async function throughput(api: Api, db: pg.Client, temporal: Client, meter: CpuM
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  const database = await openDatabase();
-  const temporalDir = await mkdtemp(path.join(tmpdir(), 'trellis-bench-temporal-'));
-  const temporalServer = await startTemporalDevServer({ dataDir: temporalDir, namespace: 'default' });
-  const catcher = new MailCatcher();
-  await catcher.listen(0);
-  const port = await findFreePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporalServer.address,
-    SMTP_URL: catcher.url,
-    TRELLIS_ADMIN_KEY: ADMIN_KEY,
-    PORT: String(port),
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
-  };
-  const children: ChildProcess[] = [];
-  const connection = await Connection.connect({ address: temporalServer.address });
-  const temporal = new Client({ connection });
-  const db = new pg.Client({ connectionString: database.url });
+  const workerArgv = args['worker-cpu-prof']
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['worker-cpu-prof'])}`]
+    : [];
+  const stack = await startStack({ database: DATABASE, dataDir: DATA_DIR, workerArgv });
+  const { api, db, temporal, meter } = stack;
   try {
-    const workerArgv = args['worker-cpu-prof']
-      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['worker-cpu-prof'])}`]
-      : [];
-    const apiProcess = await startApp('dist/apps/api/src/main.js', env);
-    children.push(apiProcess);
-    const workerProcess = await startApp('dist/apps/worker/src/main.js', env, workerArgv);
-    children.push(workerProcess);
-    const meter = new CpuMeter({ worker: workerProcess.pid!, api: apiProcess.pid! });
-    await db.connect();
-    const api = new Api(`http://127.0.0.1:${port}`);
     const start = await api.call<{ id: string }>('POST', '/v1/groups', { name: 'Start' });
     const greece = await api.call<{ id: string }>('POST', '/v1/groups', {
       name: 'Greece',
@@ -562,15 +366,8 @@ async function main(): Promise<void> {
     });
     await api.call('POST', `/v1/automations/${automation.id}/activate`, {});
 
-    say(
-      `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, load average ${loadavg()
-        .map((load) => load.toFixed(1))
-        .join(' ')}`,
-    );
-    say(
-      `servers: PostgreSQL ${process.env['DATABASE_URL'] ? 'from DATABASE_URL' : '(embedded-postgres 18)'}, ` +
-        `Temporal dev server (${resolveTemporalCli()} server start-dev, SQLite file), API and worker as child processes`,
-    );
+    say(machineLine());
+    say(`servers: ${stack.servers}`);
     if (PHASES.has('latency')) {
       const measured = await latency(api, db, temporal, greece.id);
       say(
@@ -580,13 +377,7 @@ async function main(): Promise<void> {
     }
     if (PHASES.has('burst')) await throughput(api, db, temporal, meter, greece.id);
   } finally {
-    await db.end().catch(() => undefined);
-    for (const child of children.reverse()) await stopChild(child, 30_000);
-    await connection.close();
-    await temporalServer.stop();
-    await catcher.close();
-    await database.stop();
-    await rm(temporalDir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

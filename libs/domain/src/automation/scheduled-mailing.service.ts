@@ -9,8 +9,8 @@ import {
   type ScheduledMailingPageRequest,
 } from './workflow-contracts.js';
 
-/** Deliveries of one page in flight at once: SMTP's pool has five connections. */
-const DELIVERIES_IN_FLIGHT = 4;
+/** Deliveries of one page in flight at once; the ledger's statements per email, not this, are the limit (bench/automation). */
+const DELIVERIES_IN_FLIGHT = 8;
 
 /**
  * The work of a scheduled mailing, one page at a time: who is in the audience now
