@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+  WorkflowFailedError,
+} from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import {
@@ -20,6 +26,7 @@ import {
   type ScheduledMailingProgress,
   scheduledMailingDeliveryKey,
   scheduledMailingScheduleId,
+  SelectionError,
   WORKFLOW_TYPES,
 } from '../../../libs/domain/src/index.js';
 import type { CheckedCondition } from '../../../libs/rules/src/index.js';
@@ -344,6 +351,30 @@ describe('scheduledMailingWorkflow', () => {
     expect(during).toEqual(totalsOf(mailings.audience.slice(0, CONTACTS_PER_PAGE)));
     expect(result).toEqual(totalsOf(mailings.audience));
     expect(after).toEqual(result);
+  });
+
+  it('fails the firing at once, saying why, when its audience cannot be read (a broken saved selection)', async () => {
+    const mailings = newMailings(250);
+    mailings.beforePage = async (call) => {
+      if (call === 2) {
+        throw new SelectionError('SELECTION_BROKEN', 'selection "Weekly VIPs" names a group that is gone');
+      }
+    };
+    const failure = await withWorker(mailings, async () =>
+      (await start(input())).result().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = ((failure as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+    expect(cause).toMatchObject({
+      type: 'SELECTION_BROKEN',
+      nonRetryable: true,
+      message: 'selection "Weekly VIPs" names a group that is gone',
+    });
+    // No retry of the broken page: it stays broken however often it is tried.
+    expect(mailings.afters()).toEqual([null, mailings.audience[CONTACTS_PER_PAGE - 1]]);
   });
 
   it('replays every committed history of this workflow without nondeterminism', async () => {

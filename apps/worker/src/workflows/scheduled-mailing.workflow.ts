@@ -34,10 +34,10 @@ const { deliverScheduledMailingPage } = proxyActivities<ScheduledMailingActiviti
  * One firing of a scheduled mailing (`every monday at 09:00 send email "x" to …`),
  * started by its Temporal schedule: pages through the audience in id order, as of
  * the moment it started (a saved selection as the first page read it), and sends
- * the template to each contact once. Temporal
- * names a firing's workflow after its schedule and the second it fired, so two
- * firings in the same second (a manual one on top of the scheduled one) are one
- * mailing: the deliveries' idempotency keys are the same.
+ * the template to each contact once. Temporal names a firing's workflow after its
+ * schedule and the second it fired, so two firings in the same second (a manual
+ * one on top of the scheduled one) are one mailing: the deliveries' idempotency
+ * keys are the same.
  */
 export async function scheduledMailingWorkflow(
   input: ScheduledMailingInput,
