@@ -64,8 +64,9 @@ import { ScheduledMailingSync } from './scheduled-mailing.sync.js';
 
 /**
  * The worker's half of the automation engine: the database, the domain services
- * the follow-up activities call (deliveries, memberships, tags, conditions) and
- * the event relay that starts and stops follow-ups.
+ * the follow-up and scheduled mailing activities call (deliveries, memberships,
+ * tags, conditions, selections), the event relay that starts and stops
+ * follow-ups, and the sync that keeps Temporal's schedules of mailings current.
  */
 @Module({})
 export class AutomationEngineModule {
