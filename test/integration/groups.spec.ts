@@ -440,6 +440,41 @@ describe('group tree API', () => {
       expect(events).toHaveLength(3);
     });
 
+    it('moveMembersToParent tells the members of the lifted subgroups that they left the deleted group, once each', async () => {
+      const root = await fx.newGroup('Leads');
+      const hot = await fx.newGroup('Hot', root);
+      const greece = await fx.newGroup('Greece', hot);
+      const crete = await fx.newGroup('Crete', greece);
+      const [inCrete, inBoth, inHot] = await fx.newContacts(3);
+      await fx.addMembers(crete, [inCrete!, inBoth!], 'form');
+      await fx.addMembers(greece, [inCrete!]);
+      await fx.addMembers(hot, [inBoth!, inHot!]);
+
+      const response = await fx.request('DELETE', `/v1/groups/${hot.id}?strategy=moveMembersToParent`);
+      expect(response.statusCode).toBe(200);
+
+      const left = (await fx.membershipEvents([inCrete!, inBoth!, inHot!])).filter(
+        (event) => event.type === 'contact.removed_from_group',
+      );
+      const leftHot = (contactId: string, source: string) => ({
+        type: 'contact.removed_from_group',
+        contactId,
+        actor: 'admin',
+        payload: { groupId: hot.id, groupPath: [root.name, 'Hot'], source, subtreesChanged: [hot.id] },
+      });
+      // inCrete was only below Hot (in Greece and Crete): one event, with its first membership's source.
+      expect(left).toEqual(
+        expect.arrayContaining([
+          leftHot(inCrete!, [crete.id, greece.id].sort()[0] === crete.id ? 'form' : 'import'),
+          leftHot(inBoth!, 'import'),
+          leftHot(inHot!, 'import'),
+        ]),
+      );
+      expect(left).toHaveLength(3);
+      // Still in Greece and Crete, now under Leads: no other subtree changed.
+      expect(await fx.membersOf(crete.id)).toEqual([inCrete!, inBoth!].sort());
+    });
+
     it('moveMembersToParent lets a subgroup named like its parent take its place', async () => {
       const root = await fx.newGroup('Same');
       const greece = await fx.newGroup('Greece', root);

@@ -322,9 +322,11 @@ export class GroupTreeService {
         { field: 'name', names: clashes, parentId: group.parentId },
       );
     }
-    await this.groups.lockMembers(db, group.id, 'group');
+    await this.groups.lockMembers(db, group.id, 'subtree');
     const path = (await this.groups.pathOf(db, group.id)) ?? [group.name];
     const parentPath = path.slice(0, -1);
+    // Members of the lifted subgroups leave the deleted group's subtree as well.
+    const below = await this.groups.membersOnlyBelow(db, group.id);
     const added =
       group.parentId === null
         ? []
@@ -334,7 +336,7 @@ export class GroupTreeService {
     // The contacts stay inside every subtree above: only the deleted group itself is left,
     // and the parent is no new subtree for anyone, so the added events enter none.
     await this.append(db, [
-      ...removed.map((member) =>
+      ...[...removed, ...below].map((member) =>
         membershipEvent('contact.removed_from_group', member.contactId, actor, {
           groupId: group.id,
           groupPath: path,

@@ -193,6 +193,11 @@ export class GroupRepository {
     return rows<MemberRow>(db, GROUP_SQL.copyMembersToParent, [id, parentId, addedBy]);
   }
 
+  /** Contacts in the group's subgroups but not in the group itself (one row each). */
+  async membersOnlyBelow(db: Db, id: string): Promise<MemberRow[]> {
+    return rows<MemberRow>(db, GROUP_SQL.membersOnlyBelow, [id]);
+  }
+
   async removeAllMembers(db: Db, id: string): Promise<MemberRow[]> {
     return rows<MemberRow>(db, GROUP_SQL.removeAllMembers, [id]);
   }

@@ -294,6 +294,20 @@ WITH added AS (
 )
 SELECT contact_id AS "contactId", source FROM added ORDER BY contact_id`,
 
+  /**
+   * Contacts inside $1's subgroups but not in $1 itself, once each, with the source of
+   * their first such membership: deleting $1 takes them out of its subtree too.
+   */
+  membersOnlyBelow: `
+SELECT m.contact_id AS "contactId", (array_agg(m.source ORDER BY m.group_id))[1] AS source
+FROM group_memberships m
+JOIN group_closure below ON below.descendant_id = m.group_id AND below.ancestor_id = $1 AND below.depth > 0
+WHERE NOT EXISTS (
+  SELECT 1 FROM group_memberships direct WHERE direct.group_id = $1 AND direct.contact_id = m.contact_id
+)
+GROUP BY m.contact_id
+ORDER BY m.contact_id`,
+
   removeAllMembers: `
 WITH removed AS (DELETE FROM group_memberships WHERE group_id = $1 RETURNING contact_id, source)
 SELECT contact_id AS "contactId", source FROM removed ORDER BY contact_id`,
