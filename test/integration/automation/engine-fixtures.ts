@@ -1,11 +1,14 @@
 // Shared pieces of the automation engine specs: a scriptable SMTP server, the
-// worker's Nest context on the test database, and an isolated Temporal namespace.
+// worker's Nest context on the test database, a database of a spec's own, and an
+// isolated Temporal namespace.
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Connection } from '@temporalio/client';
 import { simpleParser } from 'mailparser';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { WorkerModule } from '../../../apps/worker/src/worker.module.js';
+import { runMigrations } from '../../../libs/domain/src/index.js';
 import { findFreePort } from '../../../libs/platform/src/index.js';
 import { testDatabaseUrl, testTemporalAddress } from '../../support/test-env.js';
 
@@ -140,4 +143,23 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000)
     }
   }
   throw last;
+}
+
+/**
+ * A migrated database of the spec's own (dropped first), so no other spec's relay
+ * takes part; its URL.
+ */
+export async function freshDatabase(name: string): Promise<string> {
+  const url = new URL(testDatabaseUrl());
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  await runMigrations(url.toString());
+  return url.toString();
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../../apps/worker/src/worker.module.js';
 import {
@@ -12,29 +11,13 @@ import {
   FOLLOW_UP_INPUT_VERSION,
   type FollowUpLauncher,
   RelayRepository,
-  runMigrations,
 } from '../../../libs/domain/src/index.js';
-import { testDatabaseUrl, testTemporalAddress } from '../../support/test-env.js';
-import { eventually, isolatedNamespace, workflowsPath } from './engine-fixtures.js';
+import { testTemporalAddress } from '../../support/test-env.js';
+import { eventually, freshDatabase, isolatedNamespace, workflowsPath } from './engine-fixtures.js';
 
 // The dispatcher on a database of its own, driven with commands written straight
 // into the table and a launcher whose calls the spec holds open, fails or counts.
 const DATABASE = 'trellis_relay_dispatch_spec';
-
-async function freshDatabase(): Promise<string> {
-  const url = new URL(testDatabaseUrl());
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  url.pathname = `/${DATABASE}`;
-  await runMigrations(url.toString());
-  return url.toString();
-}
 
 /** Records calls as `<kind> <workflow id>`; a held call waits for its release, a refused one fails. */
 class ScriptedLauncher implements FollowUpLauncher {
@@ -98,7 +81,7 @@ describe('relay dispatch', () => {
   let relays: EventRelayService[];
 
   beforeAll(async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase(DATABASE);
     const namespace = await isolatedNamespace('trellis-relay-dispatch-spec');
     const replica = () =>
       NestFactory.createApplicationContext(

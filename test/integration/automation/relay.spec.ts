@@ -14,30 +14,14 @@ import {
   FOLLOW_UP_INPUT_VERSION,
   followUpWorkflowId,
   type FollowUpLauncher,
-  runMigrations,
 } from '../../../libs/domain/src/index.js';
 import { compileAutomation, checkText, type Catalog, EMPTY_CATALOG } from '../../../libs/rules/src/index.js';
-import { testDatabaseUrl, testTemporalAddress } from '../../support/test-env.js';
-import { isolatedNamespace, workflowsPath } from './engine-fixtures.js';
+import { testTemporalAddress } from '../../support/test-env.js';
+import { freshDatabase, isolatedNamespace, workflowsPath } from './engine-fixtures.js';
 
 // The relay on a database of its own, so no other spec's relay takes part:
 // the watermark, several replicas and redelivery, driven step by step.
 const DATABASE = 'trellis_relay_spec';
-
-async function freshDatabase(): Promise<string> {
-  const url = new URL(testDatabaseUrl());
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  url.pathname = `/${DATABASE}`;
-  await runMigrations(url.toString());
-  return url.toString();
-}
 
 /** Records commands instead of calling Temporal. */
 class RecordingLauncher implements FollowUpLauncher {
@@ -55,7 +39,7 @@ describe('event relay', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    url = await freshDatabase();
+    url = await freshDatabase(DATABASE);
     // The replicas' Temporal workers poll a namespace nobody else uses.
     const namespace = await isolatedNamespace('trellis-relay-spec');
     const start = () =>

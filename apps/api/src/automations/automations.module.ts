@@ -12,9 +12,8 @@ import {
   TemplateRepository,
   Transactions,
 } from '../../../../libs/domain/src/index.js';
-import { API_SETTINGS, type ApiSettings } from '../api-settings.js';
+import type { ApiSettings } from '../api-settings.js';
 import { RulesModule } from '../rules/rules.module.js';
-import { TemporalClientProvider } from '../temporal/temporal-client.provider.js';
 import { LetterDownloadsController } from '../sequences/letter-downloads.controller.js';
 import { SequencesController } from '../sequences/sequences.controller.js';
 import { AutomationSchedulesService } from './automation-schedules.service.js';
@@ -51,8 +50,6 @@ export class AutomationsModule {
         LetterDownloadService,
         RenderDataRepository,
         ScheduledMailingPlans,
-        { provide: API_SETTINGS, useValue: settings },
-        TemporalClientProvider,
         AutomationSchedulesService,
         {
           provide: ContactAutomationsService,

@@ -61,6 +61,7 @@ import { SmtpDeliveryMailer } from '../activities/smtp-delivery.mailer.js';
 import { AUTOMATION_ENGINE_SETTINGS, type AutomationEngineSettings } from './automation-engine.settings.js';
 import { EventRelayRunner } from './event-relay.runner.js';
 import { ScheduledMailingSync } from './scheduled-mailing.sync.js';
+import { WorkerTemporalClient } from './worker-temporal-client.js';
 
 /**
  * The worker's half of the automation engine: the database, the domain services
@@ -129,6 +130,7 @@ export class AutomationEngineModule {
         RelayRepository,
         TriggerPlanner,
         EventRelayService,
+        WorkerTemporalClient,
         EventRelayRunner,
         SelectionRepository,
         RuleCatalogRepository,

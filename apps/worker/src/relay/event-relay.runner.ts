@@ -1,15 +1,15 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { EventRelayService } from '../../../../libs/domain/src/index.js';
 import { AUTOMATION_ENGINE_SETTINGS, type AutomationEngineSettings } from './automation-engine.settings.js';
 import { TemporalFollowUpLauncher } from './temporal-follow-up.launcher.js';
+import { WorkerTemporalClient } from './worker-temporal-client.js';
 
 const CHANNEL = 'trellis_domain_events';
 const MAX_BACKOFF_MS = 10_000;
@@ -57,7 +57,7 @@ class Wakeup {
  * command is deleted only once Temporal has taken it.
  */
 @Injectable()
-export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventRelayRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventRelayRunner.name);
   private stopped = false;
   private readonly stopping = new AbortController();
@@ -65,29 +65,28 @@ export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationSh
   private readonly relayWakeup = new Wakeup();
   private readonly dispatchWakeup = new Wakeup();
   private listener?: pg.Client;
-  private connecting?: Promise<Client>;
-  private connection?: Connection;
 
   constructor(
     @Inject(AUTOMATION_ENGINE_SETTINGS) private readonly settings: AutomationEngineSettings,
     private readonly relay: EventRelayService,
+    private readonly temporal: WorkerTemporalClient,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.settings.relay.enabled) return;
     this.relay.configure(this.settings.relay.tuning ?? {});
     void this.listen();
-    const launcher = new TemporalFollowUpLauncher(() => this.client());
+    const launcher = new TemporalFollowUpLauncher(() => this.temporal.client());
     this.loops = Promise.all([this.relayLoop(), this.dispatchLoop(launcher)]).then(() => undefined);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before shutdown proper: the shared Temporal client closes only after the calls in flight. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
     this.notify();
     await this.loops;
     await this.listener?.end().catch(() => undefined);
-    await this.connection?.close().catch(() => undefined);
   }
 
   private notify(): void {
@@ -108,19 +107,6 @@ export class EventRelayRunner implements OnApplicationBootstrap, OnApplicationSh
       const timer = setTimeout(end, ms);
       this.stopping.signal.addEventListener('abort', end);
     });
-  }
-
-  private client(): Promise<Client> {
-    this.connecting ??= Connection.connect({ address: this.settings.temporalAddress, connectTimeout: '5s' })
-      .then((connection) => {
-        this.connection = connection;
-        return new Client({ connection, namespace: this.settings.temporalNamespace });
-      })
-      .catch((error: unknown) => {
-        this.connecting = undefined;
-        throw error;
-      });
-    return this.connecting;
   }
 
   private async relayLoop(): Promise<void> {

@@ -1,13 +1,11 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
-  Client,
-  Connection,
   type DayOfWeek,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
@@ -16,10 +14,12 @@ import {
 import {
   AUTOMATION_TASK_QUEUE,
   SCHEDULED_MAILING_PREFIX,
+  type ScheduledMailingPlan,
   ScheduledMailingPlans,
   WORKFLOW_TYPES,
 } from '../../../../libs/domain/src/index.js';
 import { AUTOMATION_ENGINE_SETTINGS, type AutomationEngineSettings } from './automation-engine.settings.js';
+import { WorkerTemporalClient } from './worker-temporal-client.js';
 
 /** How often the active schedules are read from the database. */
 const CHECK_INTERVAL_MS = 5_000;
@@ -42,17 +42,16 @@ export interface SyncResult {
  * creating or deleting the same one agree.
  */
 @Injectable()
-export class ScheduledMailingSync implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ScheduledMailingSync implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduledMailingSync.name);
   private stopped = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  private connection?: Connection;
-  private connecting?: Promise<Client>;
 
   constructor(
     @Inject(AUTOMATION_ENGINE_SETTINGS) private readonly settings: AutomationEngineSettings,
     private readonly plans: ScheduledMailingPlans,
+    private readonly temporal: WorkerTemporalClient,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,17 +59,20 @@ export class ScheduledMailingSync implements OnApplicationBootstrap, OnApplicati
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before shutdown proper: the shared Temporal client closes only after the last call. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
-    await this.connection?.close().catch(() => undefined);
   }
 
   /** Creates the missing schedules and deletes the ones no active version calls for. */
   async sync(): Promise<SyncResult> {
-    const desired = await this.plans.active();
-    const client = await this.client();
+    return this.reconcile(await this.plans.active());
+  }
+
+  private async reconcile(desired: ScheduledMailingPlan[]): Promise<SyncResult> {
+    const client = await this.temporal.client();
     const existing = new Set<string>();
     for await (const schedule of client.schedule.list()) {
       if (schedule.scheduleId.startsWith(SCHEDULED_MAILING_PREFIX)) existing.add(schedule.scheduleId);
@@ -133,9 +135,10 @@ export class ScheduledMailingSync implements OnApplicationBootstrap, OnApplicati
     let backoff = CHECK_INTERVAL_MS;
     while (!this.stopped) {
       try {
-        const fingerprint = JSON.stringify((await this.plans.active()).map((plan) => plan.scheduleId).sort());
+        const desired = await this.plans.active();
+        const fingerprint = JSON.stringify(desired.map((plan) => plan.scheduleId).sort());
         if (fingerprint !== synced || Date.now() - syncedAt >= FULL_SYNC_INTERVAL_MS) {
-          await this.sync();
+          await this.reconcile(desired);
           synced = fingerprint;
           syncedAt = Date.now();
         }
@@ -160,18 +163,5 @@ export class ScheduledMailingSync implements OnApplicationBootstrap, OnApplicati
         resolve();
       };
     });
-  }
-
-  private client(): Promise<Client> {
-    this.connecting ??= Connection.connect({ address: this.settings.temporalAddress })
-      .then((connection) => {
-        this.connection = connection;
-        return new Client({ connection, namespace: this.settings.temporalNamespace });
-      })
-      .catch((error: unknown) => {
-        this.connecting = undefined;
-        throw error;
-      });
-    return this.connecting;
   }
 }

@@ -152,15 +152,12 @@ export interface ScheduledMailingProgress {
 }
 
 /** One page of a mailing: the audience's next contacts after `after`, in id order, as of `asOf`. */
-export interface ScheduledMailingPageRequest {
+export interface ScheduledMailingPageRequest extends Omit<
+  ScheduledMailingInput,
+  'definitionVersion' | 'resume'
+> {
   /** The mailing's workflow id (one per firing): with the contact id, each delivery's idempotency key. */
   workflowId: string;
-  automationVersionId: string;
-  automationName: string;
-  scheduleIndex: number;
-  channel: 'email' | 'letter';
-  template: string;
-  audience: ScheduledMailingAudience;
   /** ISO 8601: "now" for relative dates, fixed for the whole mailing. */
   asOf: string;
   after: string | null;
